@@ -8,9 +8,9 @@ BUILD   ?= build
 PKGS    := libmicrohttpd sqlite3 libpq jansson libsodium libcrypto opencc icu-uc icu-i18n \
            pangocairo cairo-pdf xlsxwriter libmagic
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
+override CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
            -fno-strict-aliasing -Isrc -I$(BUILD)/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+override LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 
 SRCS    := $(shell find src -name '*.c' | sort)
 LIBSRCS := $(filter-out src/main.c,$(SRCS))
@@ -18,7 +18,7 @@ MIGS    := $(sort $(wildcard src/db/migrations/*.sql))
 OBJS    := $(LIBSRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/migrations.o
 UNITS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all run check web unit asan format lint clean distclean
+.PHONY: all run check web unit asan format lint clean distclean print-check-suites
 all: $(BUILD)/jianwu
 
 $(BUILD)/obj/%.o: %.c
@@ -78,3 +78,7 @@ distclean: clean
 
 -include $(OBJS:.o=.d) $(BUILD)/obj/src/main.d
 -include $(sort $(wildcard mk/*.mk))
+
+# Fragments add suites to make check with: CHECK_SUITES += target
+print-check-suites:
+	@echo $(CHECK_SUITES)

@@ -18,7 +18,7 @@
 struct db_stmt {
 	struct db *db;
 	void *native;
-	const char *sql; /* the caller's literal; identity of the cache entry */
+	char *sql; /* copy of the SQL text: the cache key */
 	struct db_stmt *next;
 };
 
@@ -84,6 +84,7 @@ void db_close(struct db *db)
 		for (; st; st = next) {
 			next = st->next;
 			db->drv->finalize(st->native);
+			free(st->sql);
 			free(st);
 		}
 	}
@@ -170,7 +171,7 @@ struct db_stmt *db_prepare(struct db *db, const char *sql, struct err *e)
 	struct db_stmt *st;
 
 	for (st = db->cache[b]; st; st = st->next)
-		if (st->sql == sql || strcmp(st->sql, sql) == 0)
+		if (strcmp(st->sql, sql) == 0)
 			return st;
 	st = calloc(1, sizeof *st);
 	if (st == NULL)

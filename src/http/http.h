@@ -112,6 +112,7 @@ struct server_config {
 	const char *listen; /* "127.0.0.1:8080" */
 	const char *web_dir; /* built UI, or NULL */
 	unsigned threads;
+	unsigned idle_timeout_s; /* 0 = HTTP_IDLE_TIMEOUT_S */
 };
 
 /* Runs until SIGTERM/SIGINT; prints "jianwu: listening on http://HOST:PORT" on stdout. */

@@ -302,7 +302,8 @@ int server_run(const struct server_config *cfg, const struct module *const *modu
 		MHD_OPTION_THREAD_POOL_SIZE, cfg->threads ? cfg->threads : HTTP_THREADS_DEFAULT,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONN_MAX,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HTTP_CONN_PER_IP_MAX,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_IDLE_TIMEOUT_S,
+		MHD_OPTION_CONNECTION_TIMEOUT,
+		cfg->idle_timeout_s ? cfg->idle_timeout_s : (unsigned)HTTP_IDLE_TIMEOUT_S,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_MHD_POOL_SIZE,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
 		NULL, MHD_OPTION_END);
