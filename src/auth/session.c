@@ -28,10 +28,12 @@ static const char *dummy_hash(void)
 	return hash;
 }
 
-static const char principal_sql[] =
-	"SELECT u.id, u.org_id, u.department_id, u.must_change, u.username, u.name,"
+#define PRINCIPAL_COLUMNS                                                                          \
+	"u.id, u.org_id, u.department_id, u.must_change, u.username, u.name,"                       \
 	" (SELECT group_concat(role) FROM user_role WHERE user_id = u.id)"
-	" FROM app_user u WHERE u.id = $1 AND u.active = 1";
+
+static const char principal_sql[] =
+	"SELECT " PRINCIPAL_COLUMNS " FROM app_user u WHERE u.id = $1 AND u.active = 1";
 
 static void principal_fill(struct db_stmt *st, int c, struct principal *p)
 {
@@ -222,23 +224,30 @@ int token_create(struct db *db, int64_t user_id, const char *name, char secret_o
 		       : 0;
 }
 
+/* One query per request: the token and its user together. */
 int token_lookup(struct db *db, const char *secret, struct principal *p, bool *found,
 		 struct err *e)
 {
 	char hash[65];
-	int64_t user_id = 0;
+	struct db_stmt *st;
+	int rc;
 
 	token_hash(secret, hash);
-	if (db_query_int(db, e, &user_id, found,
-			 "SELECT user_id FROM api_token WHERE token_hash = $1 AND revoked_at IS NULL",
-			 "s", hash))
+	st = db_query(db, e,
+		      "SELECT " PRINCIPAL_COLUMNS " FROM api_token t JOIN app_user u ON u.id = t.user_id"
+		      " WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = 1",
+		      "s", hash);
+	if (st == NULL)
 		return -1;
-	if (!*found)
-		return 0;
-	if (principal_load(db, user_id, p, found, e))
-		return -1;
-	p->via_token = true;
-	return 0;
+	memset(p, 0, sizeof *p);
+	rc = db_step(st, e);
+	*found = rc == DB_ROW;
+	if (rc == DB_ROW) {
+		principal_fill(st, 0, p);
+		p->via_token = true;
+	}
+	db_reset(st);
+	return rc < 0 ? -1 : 0;
 }
 
 int password_set(struct db *db, int64_t user_id, const char *username, char *pw, bool must_change,

@@ -8,7 +8,7 @@
 /* HTTP */
 #define HTTP_BODY_MAX          (1024 * 1024) /* JSON request body */
 #define HTTP_HEADERS_MAX       (16 * 1024)   /* sum of request header names + values */
-#define HTTP_MHD_POOL_SIZE     (64 * 1024)   /* MHD per-connection pool; above HTTP_HEADERS_MAX */
+#define HTTP_MHD_POOL_SIZE     (32 * 1024)   /* MHD per-connection pool (zeroed per request) */
 #define HTTP_URL_MAX           4096
 #define HTTP_CONN_MAX          512 /* connections in total */
 #define HTTP_CONN_PER_IP_MAX   128 /* connections from one address */

@@ -109,11 +109,24 @@ int db_exec(struct db *db, const char *sql, struct err *e)
 	return db->drv->exec(db->conn, sql, e);
 }
 
+/* Transaction control through cached statements: parsed once per connection, not per request. */
+static int run_cached(struct db *db, const char *sql, struct err *e)
+{
+	struct db_stmt *st = db_prepare(db, sql, e);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	rc = db_step(st, e);
+	db_reset(st);
+	return rc < 0 ? -1 : 0;
+}
+
 int db_begin(struct db *db, struct err *e)
 {
 	if (db->in_tx)
 		return err_internal(e, "nested transaction");
-	if (db->drv->exec(db->conn, db->drv->begin_write_sql, e) != 0)
+	if (run_cached(db, db->drv->begin_write_sql, e) != 0)
 		return -1;
 	db->in_tx = true;
 	return 0;
@@ -123,7 +136,7 @@ int db_begin_read(struct db *db, struct err *e)
 {
 	if (db->in_tx)
 		return err_internal(e, "nested transaction");
-	if (db->drv->exec(db->conn, "BEGIN", e) != 0)
+	if (run_cached(db, "BEGIN", e) != 0)
 		return -1;
 	db->in_tx = true;
 	return 0;
@@ -133,7 +146,7 @@ int db_commit(struct db *db, struct err *e)
 {
 	if (!db->in_tx)
 		return err_internal(e, "commit outside a transaction");
-	if (db->drv->exec(db->conn, "COMMIT", e) != 0) {
+	if (run_cached(db, "COMMIT", e) != 0) {
 		db_rollback(db);
 		return -1;
 	}
@@ -147,7 +160,7 @@ void db_rollback(struct db *db)
 
 	if (!db->in_tx)
 		return;
-	db->drv->exec(db->conn, "ROLLBACK", &ignored);
+	run_cached(db, "ROLLBACK", &ignored);
 	db->in_tx = false;
 }
 

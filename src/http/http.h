@@ -32,6 +32,7 @@
 #define ROUTE_PW_EXPIRED 0x02u /* allowed while the password must be changed */
 #define ROUTE_NO_AUDIT   0x04u /* state-changing but audited by the handler itself */
 #define ROUTE_RAW_BODY   0x08u /* body is not JSON: handler reads req_body_raw() */
+#define ROUTE_UPLOAD     0x10u /* body streamed to disk, not memory: see struct module.upload_open */
 
 struct req;
 
@@ -53,6 +54,16 @@ struct module {
 	void (*stop)(void);
 	/* Optional: `jianwu demo` fills the org with this module's realistic data (in a transaction). */
 	int (*demo)(struct db *db, int64_t org_id, struct err *e);
+	/*
+	 * Required by ROUTE_UPLOAD routes (file uploads larger than HTTP_BODY_MAX). Called once the
+	 * request headers are in and the caller is authenticated and authorised for the route, before
+	 * any body byte is read, outside a transaction (r->who, r->db and path parameters are set).
+	 * Returns a descriptor open for writing, to which the server writes the raw body as it
+	 * arrives (the server closes it when the request ends), and sets *max_bytes: a longer body
+	 * gets 413 (announced by Content-Length: at once). -1 with e refuses the upload.
+	 * The handler then runs as usual and finds the body with req_upload().
+	 */
+	int (*upload_open)(struct req *r, uint64_t *max_bytes, struct err *e);
 };
 
 struct req {
@@ -91,6 +102,9 @@ const char *req_header(struct req *r, const char *name);
 const char *req_cookie(struct req *r, const char *name);
 /* Raw request body (ROUTE_RAW_BODY routes). */
 const char *req_body_raw(struct req *r, size_t *len);
+/* ROUTE_UPLOAD routes: the descriptor from upload_open (borrowed; its offset is unspecified, read
+ * it with pread) holding *size body bytes. -1 with ERR_BAD_REQUEST if the request has none. */
+int req_upload(struct req *r, uint64_t *size, struct err *e);
 
 /* Responses */
 void req_reply(struct req *r, int status, json_t *json); /* steals json */

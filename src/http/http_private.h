@@ -21,6 +21,9 @@ struct rctx {
 	char ip[48];
 	struct buf body;
 	uint64_t body_seen;
+	uint64_t discard_max; /* beyond this many body bytes a refused request is answered at once */
+	int upload_fd;        /* ROUTE_UPLOAD: where the body goes (struct module.upload_open) */
+	uint64_t upload_max;
 	struct err early; /* refusal decided while reading headers or body */
 	bool answer_now;
 	int answered_status;
@@ -64,6 +67,9 @@ void rctx_free(struct rctx *c);
 
 /* Matches, authenticates, authorises and runs the handler (router.c). */
 int dispatch(struct server_state *s, struct rctx *c, struct err *e);
+/* Headers of a ROUTE_UPLOAD request are in: authenticate, authorise and open the module's upload
+ * descriptor (router.c). Does nothing for other routes. */
+int upload_begin(struct server_state *s, struct rctx *c, struct err *e);
 /* Matches a pattern against a path, filling parameters; exposed for unit tests. */
 bool route_match(const char *pattern, const char *path, struct rctx *c);
 

@@ -20,6 +20,7 @@ struct rctx *rctx_new(struct MHD_Connection *conn, const char *url, const char *
 	c->body = (struct buf)BUF_INIT;
 	c->raw = (struct buf)BUF_INIT;
 	c->raw_fd = -1;
+	c->upload_fd = -1;
 	c->req.method = c->method;
 	c->req.path = c->url;
 	c->req.ip = c->ip;
@@ -40,6 +41,8 @@ void rctx_free(struct rctx *c)
 	}
 	if (c->raw_fd >= 0)
 		close(c->raw_fd);
+	if (c->upload_fd >= 0)
+		close(c->upload_fd);
 	json_decref(c->req.json);
 	json_decref(c->req.body);
 	buf_free(&c->body);
@@ -128,6 +131,16 @@ const char *req_body_raw(struct req *r, size_t *len)
 
 	*len = c->body.len;
 	return c->body.data;
+}
+
+int req_upload(struct req *r, uint64_t *size, struct err *e)
+{
+	struct rctx *c = r->impl;
+
+	if (c->upload_fd < 0)
+		return err_set(e, ERR_BAD_REQUEST, "没有收到上传的文件内容");
+	*size = c->body_seen;
+	return c->upload_fd;
 }
 
 void req_reply(struct req *r, int status, json_t *json)

@@ -53,6 +53,10 @@ bool route_match(const char *pattern, const char *path, struct rctx *c)
 {
 	const char *p = pattern, *q = path;
 
+	for (int i = 0; i < c->nparams; i++) { /* an earlier match (upload_begin) */
+		free(c->pvalues[i]);
+		free(c->pnames[i]);
+	}
 	c->nparams = 0;
 	while (*p && *q) {
 		if (*p == '{') {
@@ -224,6 +228,32 @@ static const struct route_ref *find_route(struct server_state *s, struct rctx *c
 		route_match("", "x", c); /* frees the parameters of the wrong-method match */
 	}
 	return NULL;
+}
+
+int upload_begin(struct server_state *s, struct rctx *c, struct err *e)
+{
+	struct req *r = &c->req;
+	const struct route_ref *ref;
+	bool path_known;
+	int fd;
+
+	ref = find_route(s, c, &path_known);
+	if (ref == NULL || !(ref->route->flags & ROUTE_UPLOAD))
+		return 0;
+	r->route = ref->route;
+	if ((r->db = db_thread(e)) == NULL || authenticate(c, e))
+		return -1;
+	if (authorise(c, e)) {
+		if (!(r->route->flags & ROUTE_NO_AUDIT))
+			audit_failure(c, e);
+		return -1;
+	}
+	if (ref->module->upload_open == NULL)
+		return err_internal(e, "upload route %s without upload_open", ref->route->pattern);
+	if ((fd = ref->module->upload_open(r, &c->upload_max, e)) < 0)
+		return -1;
+	c->upload_fd = fd;
+	return 0;
 }
 
 int dispatch(struct server_state *s, struct rctx *c, struct err *e)

@@ -143,11 +143,39 @@ static void on_headers(struct rctx *c, struct MHD_Connection *conn, const char *
 		err_set(&c->early, ERR_BAD_REQUEST, "请求地址过长");
 	else if (bad_utf8 || utf8_count(url, strlen(url), &header_bytes))
 		err_set(&c->early, ERR_BAD_REQUEST, "请求地址或参数不是有效的 UTF-8");
+	c->discard_max = HTTP_BODY_DISCARD_MAX;
+	if (c->early.kind == ERR_NONE && upload_begin(&srv, c, &c->early) == 0 && c->upload_fd >= 0)
+		c->discard_max = c->upload_max + HTTP_BODY_DISCARD_MAX;
 	cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-	if (cl && strtoull(cl, NULL, 10) > HTTP_BODY_MAX) {
+	if (cl && c->upload_fd >= 0 && strtoull(cl, NULL, 10) > c->upload_max) {
+		err_set(&c->early, ERR_TOO_LARGE, "文件过大（上限%llu字节）",
+			(unsigned long long)c->upload_max);
+		c->answer_now = strtoull(cl, NULL, 10) > c->discard_max;
+	} else if (cl && c->upload_fd < 0 && strtoull(cl, NULL, 10) > HTTP_BODY_MAX) {
 		err_set(&c->early, ERR_TOO_LARGE, "请求体过大（上限%d字节）", HTTP_BODY_MAX);
 		if (strtoull(cl, NULL, 10) > HTTP_BODY_DISCARD_MAX)
 			c->answer_now = true;
+	}
+}
+
+/* ROUTE_UPLOAD: the body goes to the module's descriptor as it arrives. */
+static void on_upload(struct rctx *c, const char *data, size_t size)
+{
+	if (c->body_seen > c->upload_max) {
+		err_set(&c->early, ERR_TOO_LARGE, "文件过大（上限%llu字节）",
+			(unsigned long long)c->upload_max);
+		return;
+	}
+	while (size > 0) {
+		ssize_t n = write(c->upload_fd, data, size);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			err_internal(&c->early, "upload write: %s", strerror(errno));
+			return;
+		}
+		data += n;
+		size -= (size_t)n;
 	}
 }
 
@@ -156,6 +184,10 @@ static void on_body(struct rctx *c, const char *data, size_t size)
 	c->body_seen += size;
 	if (c->early.kind != ERR_NONE)
 		return;
+	if (c->upload_fd >= 0) {
+		on_upload(c, data, size);
+		return;
+	}
 	if (c->body.len + size > HTTP_BODY_MAX) {
 		err_set(&c->early, ERR_TOO_LARGE, "请求体过大（上限%d字节）", HTTP_BODY_MAX);
 		buf_free(&c->body);
@@ -219,7 +251,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	if (*upload_data_size > 0) {
 		on_body(c, upload_data, *upload_data_size);
 		*upload_data_size = 0;
-		if (c->body_seen > HTTP_BODY_DISCARD_MAX)
+		if (c->body_seen > c->discard_max)
 			return queue_error(conn, &c->early, c);
 		return MHD_YES;
 	}

@@ -1,0 +1,91 @@
+/*
+ * docs_int.h - private to src/docs: a small builder for list queries whose filters vary, and the
+ * shared JSON helpers of the two document kinds.
+ *
+ * Why build SQL at run time: "($2 IS NULL OR d.year = $2)" hides the filter from the SQLite
+ * planner, which then cannot use the index of that filter. Each combination of filters is its own
+ * statement text, so each is prepared once per connection and cached (at most 2^filters texts).
+ * Only fixed fragments written in this directory go into the text; values are always bound.
+ */
+#ifndef JW_DOCS_INT_H
+#define JW_DOCS_INT_H
+
+#include "core/buf.h"
+#include "core/timeutil.h"
+#include "db/db.h"
+#include "docs/docs.h"
+
+#define QB_ARGS_MAX 16
+
+struct qb {
+	struct buf where; /* " WHERE d.org_id = $1 AND ..." */
+	int n;            /* placeholders used */
+	char type[QB_ARGS_MAX];
+	int64_t i[QB_ARGS_MAX];
+	const char *s[QB_ARGS_MAX];
+};
+
+void qb_init(struct qb *q);
+void qb_free(struct qb *q);
+/* Adds the condition fmt, in which "$?" stands for the next placeholder, bound to an integer. */
+void qb_int(struct qb *q, const char *cond, int64_t v);
+void qb_text(struct qb *q, const char *cond, const char *v);
+void qb_raw(struct qb *q, const char *cond); /* a condition without a value */
+/* Prepares head + where + tail and binds the arguments; tail may use $L and $O for the
+ * limit and offset (bound when limit > 0). */
+struct db_stmt *qb_prepare(struct qb *q, struct db *db, const char *head, const char *tail,
+			   int64_t limit, int64_t offset, struct err *e);
+
+/* Today's date as "YYYY-MM-DD" in China at c->now. */
+void docs_today(const struct dctx *c, char out[DATE_STR_MAX]);
+
+/* Validates an optional date field; *out stays NULL when absent. */
+int docs_date_check(const char *s, const char *field, const char *label, struct err *e);
+
+/* Ids from a JSON array of positive integers, at most max. */
+int docs_id_array(json_t *arr, const char *field, const char *label, int64_t *ids, size_t max,
+		  size_t *n, struct err *e);
+
+/* Incoming document columns for lists and details, and the row as JSON. */
+#define IN_COLS                                                                                    \
+	"d.id, d.number, d.title, d.from_org, d.from_number, d.doc_type, d.secrecy,"             \
+	" d.secrecy_years, d.urgency, d.copies, d.pages, d.received_date, d.due_date, d.state,"  \
+	" d.main_dept_id, (SELECT name FROM department WHERE id = d.main_dept_id), d.version,"   \
+	" d.source, d.year, d.created_at"
+json_t *incoming_row_json(struct db_stmt *st, const char *today);
+
+#define OUT_COLS                                                                                   \
+	"d.id, d.number, d.title, d.doc_type, d.secrecy, d.secrecy_years, d.urgency,"            \
+	" d.direction, d.dept_id, (SELECT name FROM department WHERE id = d.dept_id),"           \
+	" d.drafter_id, (SELECT name FROM app_user WHERE id = d.drafter_id), d.state,"           \
+	" d.main_to, d.copy_to, d.print_copies, d.attachment_note, d.signer_name,"               \
+	" d.signer_behalf_name, d.sign_date, d.printed_date, d.body_version, d.version, d.year,"  \
+	" d.created_at, d.updated_at"
+json_t *outgoing_row_json(struct db_stmt *st);
+
+/* The number/title key of a document for todo titles: "收文〔2026〕3号 关于……". */
+void docs_todo_title(char *out, size_t len, const char *number, const char *title);
+
+/* The approval half of 发文 (部门审核 → 办公室核稿 → 会签 → 分管领导审核 → 签发), kept behind this
+ * interface so that the approval engine (src/workflow) can take it over: the rest of outgoing.c
+ * only starts it (submit), passes it the approval actions, and hears that it finished (signed).
+ */
+struct out_doc {
+	int64_t id, org_id, dept_id, drafter_id, signer_id, version;
+	int state, direction, secrecy;
+	char title[FIELD_TITLE_MAX + 1];
+	char number[128];
+	bool numbered;
+};
+int out_doc_load(struct dctx *c, int64_t id, struct out_doc *d, struct err *e);
+int out_set_state(struct dctx *c, struct out_doc *d, int to, struct err *e);
+int out_approval_start(struct dctx *c, struct out_doc *d, const char *opinion, struct err *e);
+int out_approval_act(struct dctx *c, struct out_doc *d, const struct outgoing_action *a,
+		     struct err *e);
+/* Approval actions the caller may take in the document's current state (for the UI). */
+void out_approval_allowed(struct dctx *c, struct out_doc *d, json_t *actions);
+/* A substantive change after 签发: the signer must sign again. */
+int out_approval_resign(struct dctx *c, struct out_doc *d, struct err *e);
+bool out_is_approval_state(int state);
+
+#endif
