@@ -69,7 +69,9 @@ format:
 	clang-format -i $(SRCS) $(shell find src tests/unit -name '*.h') tests/unit/*.c
 lint:
 	cppcheck --quiet --std=c11 --enable=warning,performance,portability --inline-suppr \
-	  --error-exitcode=1 -Isrc --suppress=missingIncludeSystem src
+	  --error-exitcode=1 -Isrc --suppress=missingIncludeSystem \
+	  -D'json_array_foreach(a,i,v)=for(i=0;(v=json_array_get(a,i));i++)' \
+	  -D'json_object_foreach(o,k,v)=for(k=0;(v=json_object_get(o,k));)' src
 
 clean:
 	rm -rf $(BUILD)

@@ -33,7 +33,8 @@ static int usage(void)
 {
 	fputs("用法：\n"
 	      "  jianwu init    --db PATH --org NAME --org-code CODE --admin-password PW\n"
-	      "  jianwu serve   --db PATH [--listen 127.0.0.1:8080] [--web DIR] [--threads N] [--idle-timeout S]\n"
+	      "  jianwu serve   --db PATH [--listen 127.0.0.1:8080] [--web DIR] [--threads N] "
+	      "[--idle-timeout S]\n"
 	      "  jianwu token create --db PATH --user NAME\n"
 	      "  jianwu user add --db PATH --username U --name 姓名 --department CODE"
 	      " --role ROLE[,ROLE] --password PW\n"
@@ -112,7 +113,8 @@ static int lock_store(const char *db_path, struct err *e)
 		return err_set(e, ERR_INTERNAL, "无法创建锁文件 %s", path);
 	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
 		close(fd);
-		return err_set(e, ERR_CONFLICT, "数据库 %s 正被运行中的 jianwu serve 使用", db_path);
+		return err_set(e, ERR_CONFLICT, "数据库 %s 正被运行中的 jianwu serve 使用",
+		               db_path);
 	}
 	return fd;
 }
@@ -135,7 +137,7 @@ static int run_demo_modules(struct db *db, int64_t org_id, struct err *e)
 }
 
 static int init_org(struct db *db, const char *name, const char *code, const char *admin_pw,
-		    int64_t *org_id, struct err *e)
+                    int64_t *org_id, struct err *e)
 {
 	int64_t dept, uid, existing;
 	bool found;
@@ -162,10 +164,14 @@ static int init_org(struct db *db, const char *name, const char *code, const cha
 	if (user_create(db, *org_id, &u, &uid, e))
 		goto fail;
 	if (audit_append(db,
-			 &(struct audit_entry){.org_id = *org_id, .actor = "cli", .action = "org.init",
-					       .object_type = "org", .object_id = "", .result = "ok",
-					       .detail = name},
-			 e))
+	                 &(struct audit_entry){.org_id = *org_id,
+	                                       .actor = "cli",
+	                                       .action = "org.init",
+	                                       .object_type = "org",
+	                                       .object_id = "",
+	                                       .result = "ok",
+	                                       .detail = name},
+	                 e))
 		goto fail;
 	return db_commit(db, e);
 fail:
@@ -255,10 +261,12 @@ static int cmd_token(int argc, char **argv)
 	if (e.kind == ERR_NONE && db_begin(db, &e) == 0) {
 		if (token_create(db, uid, "cli", secret, &e) == 0 &&
 		    audit_append(db,
-				 &(struct audit_entry){.actor = "cli", .action = "token.create",
-						       .object_type = "user", .object_id = opt(&o, "user"),
-						       .result = "ok"},
-				 &e) == 0)
+		                 &(struct audit_entry){.actor = "cli",
+		                                       .action = "token.create",
+		                                       .object_type = "user",
+		                                       .object_id = opt(&o, "user"),
+		                                       .result = "ok"},
+		                 &e) == 0)
 			db_commit(db, &e);
 		else
 			db_rollback(db);
@@ -273,8 +281,8 @@ static int cmd_token(int argc, char **argv)
 
 static int cmd_user(int argc, char **argv)
 {
-	static const char *const req[] = {"db", "username", "name", "department", "role",
-					  "password", NULL};
+	static const char *const req[] = {"db",   "username", "name", "department",
+	                                  "role", "password", NULL};
 	struct err e = ERR_INIT;
 	struct opts o;
 	struct db *db;
@@ -299,10 +307,13 @@ static int cmd_user(int argc, char **argv)
 		    dept_by_code(db, org_id, opt(&o, "department"), &u.department_id, &e) == 0 &&
 		    user_create(db, org_id, &u, &uid, &e) == 0 &&
 		    audit_append(db,
-				 &(struct audit_entry){.org_id = org_id, .actor = "cli",
-						       .action = "user.create", .object_type = "user",
-						       .object_id = u.username, .result = "ok"},
-				 &e) == 0)
+		                 &(struct audit_entry){.org_id = org_id,
+		                                       .actor = "cli",
+		                                       .action = "user.create",
+		                                       .object_type = "user",
+		                                       .object_id = u.username,
+		                                       .result = "ok"},
+		                 &e) == 0)
 			db_commit(db, &e);
 		else
 			db_rollback(db);
@@ -364,7 +375,8 @@ static int cmd_restore(const struct opts *o)
 	}
 	if (audit_verify(src, &bad, why, sizeof why, &rows, &e) != 0) {
 		if (e.kind == ERR_NONE)
-			err_set(&e, ERR_VALIDATION, "备份中的审计链已损坏（第%lld行）", (long long)bad);
+			err_set(&e, ERR_VALIDATION, "备份中的审计链已损坏（第%lld行）",
+			        (long long)bad);
 		goto out;
 	}
 	if (db_backup(src, opt(o, "db"), &e))
@@ -445,11 +457,11 @@ static int cmd_routes(void)
 		for (size_t j = 0; j < jw_modules[i]->route_count; j++) {
 			const struct route *rt = &jw_modules[i]->routes[j];
 			json_t *roles = role_json(rt->roles);
-			json_t *line = json_pack("{s:s, s:s, s:s, s:b, s:b, s:o}", "module",
-						 jw_modules[i]->name, "method", rt->method, "pattern",
-						 rt->pattern, "public", (rt->flags & ROUTE_PUBLIC) != 0,
-						 "password_expired_ok", (rt->flags & ROUTE_PW_EXPIRED) != 0,
-						 "roles", roles);
+			json_t *line = json_pack(
+			    "{s:s, s:s, s:s, s:b, s:b, s:o}", "module", jw_modules[i]->name,
+			    "method", rt->method, "pattern", rt->pattern, "public",
+			    (rt->flags & ROUTE_PUBLIC) != 0, "password_expired_ok",
+			    (rt->flags & ROUTE_PW_EXPIRED) != 0, "roles", roles);
 			char *text = json_dumps(line, JSON_COMPACT);
 			printf("%s\n", text);
 			free(text);

@@ -28,7 +28,7 @@ static void canon_int(struct buf *b, int64_t v)
 }
 
 static int sm3_chain(const char *prev, const struct buf *canon, char out[AUDIT_HASH_HEX],
-		     struct err *e)
+                     struct err *e)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
@@ -87,14 +87,15 @@ int audit_append(struct db *db, const struct audit_entry *a, struct err *e)
 	canon_row(&canon, id, ts, a);
 	if (sm3_chain(prev, &canon, hash, e))
 		goto out;
-	if (db_execf(db, e,
-		     "INSERT INTO audit_log (id, ts, org_id, actor_id, actor, ip, action, object_type,"
-		     " object_id, result, detail, prev_hash, hash)"
-		     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-		     "IIIIsssssssss", id, ts, a->org_id, a->actor_id, a->actor ? a->actor : "",
-		     a->ip ? a->ip : "", a->action, a->object_type ? a->object_type : "",
-		     a->object_id ? a->object_id : "", a->result, a->detail ? a->detail : "", prev,
-		     hash) < 0)
+	if (db_execf(
+	        db, e,
+	        "INSERT INTO audit_log (id, ts, org_id, actor_id, actor, ip, action, object_type,"
+	        " object_id, result, detail, prev_hash, hash)"
+	        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+	        "IIIIsssssssss", id, ts, a->org_id, a->actor_id, a->actor ? a->actor : "",
+	        a->ip ? a->ip : "", a->action, a->object_type ? a->object_type : "",
+	        a->object_id ? a->object_id : "", a->result, a->detail ? a->detail : "", prev,
+	        hash) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -103,7 +104,7 @@ out:
 }
 
 int audit_verify(struct db *db, int64_t *bad_id, char *why, size_t whylen, int64_t *rows,
-		 struct err *e)
+                 struct err *e)
 {
 	char prev[AUDIT_HASH_HEX], hash[AUDIT_HASH_HEX];
 	struct buf canon = BUF_INIT;
@@ -114,22 +115,22 @@ int audit_verify(struct db *db, int64_t *bad_id, char *why, size_t whylen, int64
 	snprintf(prev, sizeof prev, "%s", zero_hash);
 	*rows = 0;
 	st = db_query(db, e,
-		      "SELECT id, ts, org_id, actor_id, actor, ip, action, object_type, object_id,"
-		      " result, detail, prev_hash, hash FROM audit_log ORDER BY id",
-		      NULL);
+	              "SELECT id, ts, org_id, actor_id, actor, ip, action, object_type, object_id,"
+	              " result, detail, prev_hash, hash FROM audit_log ORDER BY id",
+	              NULL);
 	if (st == NULL)
 		return -1;
 	while ((rc = db_step(st, e)) == DB_ROW) {
 		struct audit_entry a = {
-			.org_id = db_col_int(st, 2),
-			.actor_id = db_col_int(st, 3),
-			.actor = db_col_text(st, 4),
-			.ip = db_col_text(st, 5),
-			.action = db_col_text(st, 6),
-			.object_type = db_col_text(st, 7),
-			.object_id = db_col_text(st, 8),
-			.result = db_col_text(st, 9),
-			.detail = db_col_text(st, 10),
+		    .org_id = db_col_int(st, 2),
+		    .actor_id = db_col_int(st, 3),
+		    .actor = db_col_text(st, 4),
+		    .ip = db_col_text(st, 5),
+		    .action = db_col_text(st, 6),
+		    .object_type = db_col_text(st, 7),
+		    .object_id = db_col_text(st, 8),
+		    .result = db_col_text(st, 9),
+		    .detail = db_col_text(st, 10),
 		};
 		int64_t id = db_col_int(st, 0);
 		const char *stored_prev = db_col_text(st, 11), *stored = db_col_text(st, 12);
@@ -137,8 +138,9 @@ int audit_verify(struct db *db, int64_t *bad_id, char *why, size_t whylen, int64
 		(*rows)++;
 		*bad_id = id;
 		if (id != expect_id) {
-			snprintf(why, whylen, "expected row %lld, found %lld (rows deleted or reordered)",
-				 (long long)expect_id, (long long)id);
+			snprintf(why, whylen,
+			         "expected row %lld, found %lld (rows deleted or reordered)",
+			         (long long)expect_id, (long long)id);
 			result = 1;
 			break;
 		}

@@ -18,7 +18,7 @@
 
 #include <stdint.h>
 
-#define AUDIT_HASH_HEX 65
+#define AUDIT_HASH_HEX   65
 #define AUDIT_DETAIL_MAX 1000
 
 struct audit_entry {
@@ -38,6 +38,6 @@ int audit_append(struct db *db, const struct audit_entry *a, struct err *e);
 /* Walks the chain. Returns 0 if intact; 1 if broken with *bad_id the first bad row (and why);
  * -1 on error. */
 int audit_verify(struct db *db, int64_t *bad_id, char *why, size_t whylen, int64_t *rows,
-		 struct err *e);
+                 struct err *e);
 
 #endif

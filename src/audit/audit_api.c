@@ -24,7 +24,7 @@ static void bind_filters(struct db_stmt *st, struct req *r, int64_t from, int64_
 }
 
 static int date_bound(struct req *r, const char *key, int64_t dflt, int add_days, int64_t *out,
-		      struct err *e)
+                      struct err *e)
 {
 	const char *s = req_query(r, key);
 	int days;
@@ -59,12 +59,12 @@ static int get_audit(struct req *r, struct err *e)
 	if (rc < 0)
 		return -1;
 	st = db_prepare(r->db,
-			"SELECT a.id, a.ts, a.actor, coalesce(u.name, '') AS actor_name, a.ip,"
-			" a.action, a.object_type, a.object_id, a.result, a.detail"
-			" FROM audit_log a LEFT JOIN app_user u ON u.id = a.actor_id"
-			" WHERE a.id IN (SELECT id FROM audit_log" AUDIT_WHERE
-			" ORDER BY id DESC LIMIT $8 OFFSET $9) ORDER BY a.id DESC",
-			e);
+	                "SELECT a.id, a.ts, a.actor, coalesce(u.name, '') AS actor_name, a.ip,"
+	                " a.action, a.object_type, a.object_id, a.result, a.detail"
+	                " FROM audit_log a LEFT JOIN app_user u ON u.id = a.actor_id"
+	                " WHERE a.id IN (SELECT id FROM audit_log" AUDIT_WHERE
+	                " ORDER BY id DESC LIMIT $8 OFFSET $9) ORDER BY a.id DESC",
+	                e);
 	if (st == NULL)
 		return -1;
 	bind_filters(st, r, from, to);
@@ -88,11 +88,11 @@ static int get_audit(struct req *r, struct err *e)
 }
 
 static const struct route audit_routes[] = {
-	{"GET", "/api/v1/audit", get_audit, 0, ROLE_AUDITOR, NULL},
+    {"GET", "/api/v1/audit", get_audit, 0, ROLE_AUDITOR, NULL},
 };
 
 const struct module audit_module = {
-	.name = "audit",
-	.routes = audit_routes,
-	.route_count = 1,
+    .name = "audit",
+    .routes = audit_routes,
+    .route_count = 1,
 };

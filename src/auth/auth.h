@@ -31,12 +31,12 @@ enum role {
 	ROLE_SECADMIN = 1u << 9,        /* 安全保密管理员 */
 	ROLE_AUDITOR = 1u << 10,        /* 安全审计员: the audit log only */
 };
-#define ROLE_COUNT      11
-#define ROLES_LEADERS   (ROLE_CHIEF | ROLE_LEADER)
-#define ROLES_OFFICE    (ROLE_OFFICE_DIRECTOR | ROLE_CLERK)
+#define ROLE_COUNT    11
+#define ROLES_LEADERS (ROLE_CHIEF | ROLE_LEADER)
+#define ROLES_OFFICE  (ROLE_OFFICE_DIRECTOR | ROLE_CLERK)
 /* Everyone who does business work (i.e. not one of the three separated administrators). */
-#define ROLES_BUSINESS                                                                            \
-	(ROLE_CHIEF | ROLE_LEADER | ROLE_OFFICE_DIRECTOR | ROLE_CLERK | ROLE_ARCHIVIST |          \
+#define ROLES_BUSINESS                                                                             \
+	(ROLE_CHIEF | ROLE_LEADER | ROLE_OFFICE_DIRECTOR | ROLE_CLERK | ROLE_ARCHIVIST |           \
 	 ROLE_FINANCE | ROLE_DEPT_HEAD | ROLE_STAFF)
 
 struct role_info {
@@ -79,8 +79,7 @@ void token_random(char out[64]);
 void token_hash(const char *token, char out[65]);
 
 /* Loads a principal for a user id (active users only). found=false if no such active user. */
-int principal_load(struct db *db, int64_t user_id, struct principal *p, bool *found,
-		   struct err *e);
+int principal_load(struct db *db, int64_t user_id, struct principal *p, bool *found, struct err *e);
 
 /*
  * Login. On success fills p, writes the new session's cookie value to cookie_out (64 bytes) and
@@ -88,26 +87,26 @@ int principal_load(struct db *db, int64_t user_id, struct principal *p, bool *fo
  * failures for the lockout (caller commits even on failure). Wipes pw.
  */
 int session_login(struct db *db, const char *username, char *pw, const char *ip,
-		  struct principal *p, char cookie_out[64], struct err *e);
+                  struct principal *p, char cookie_out[64], struct err *e);
 /* Resolves a cookie value; expired or unknown sessions give found=false (and are deleted). */
 int session_lookup(struct db *db, const char *cookie, struct principal *p, bool *found,
-		   struct err *e);
+                   struct err *e);
 /* A new session for a user (after login or a password change). */
 int session_create(struct db *db, int64_t user_id, const char *ip, char cookie_out[64],
-		   char csrf_out[64], struct err *e);
+                   char csrf_out[64], struct err *e);
 int session_logout(struct db *db, const char *cookie, struct err *e);
 /* Ends every session of a user (password change, deactivation). */
 int session_end_all(struct db *db, int64_t user_id, struct err *e);
 
 /* API tokens: create prints the secret once; lookup resolves "Authorization: Bearer". */
 int token_create(struct db *db, int64_t user_id, const char *name, char secret_out[64],
-		 struct err *e);
+                 struct err *e);
 int token_lookup(struct db *db, const char *secret, struct principal *p, bool *found,
-		 struct err *e);
+                 struct err *e);
 
 /* Changes a password (policy checked) and ends other sessions. must_change is set when an
  * administrator sets it for someone else. Wipes pw. */
 int password_set(struct db *db, int64_t user_id, const char *username, char *pw, bool must_change,
-		 struct err *e);
+                 struct err *e);
 
 #endif

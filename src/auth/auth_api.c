@@ -18,7 +18,8 @@ static void set_session_cookie(struct req *r, const char *value, int max_age)
 	char cookie[160];
 
 	snprintf(cookie, sizeof cookie,
-		 SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d", value, max_age);
+	         SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d", value,
+	         max_age);
 	req_set_header(r, "Set-Cookie", cookie);
 }
 
@@ -107,7 +108,7 @@ static int post_me_password(struct req *r, struct err *e)
 	    jv_string(r->body, "new_password", "新密码", true, PASSWORD_MAX_BYTES, &neu, e))
 		return -1;
 	st = db_query(r->db, e, "SELECT password_hash FROM app_user WHERE id = $1", "I",
-		      r->who.user_id);
+	              r->who.user_id);
 	if (st == NULL)
 		return -1;
 	if (db_step(st, e) == DB_ROW)
@@ -142,16 +143,16 @@ out:
 }
 
 static const struct route auth_routes[] = {
-	{"GET", "/api/v1/health", get_health, ROUTE_PUBLIC, 0, NULL},
-	{"POST", "/api/v1/session", post_session, ROUTE_PUBLIC, 0, "session.login"},
-	{"GET", "/api/v1/session", get_session, ROUTE_PW_EXPIRED, 0, NULL},
-	{"DELETE", "/api/v1/session", delete_session, ROUTE_PW_EXPIRED, 0, "session.logout"},
-	{"GET", "/api/v1/me", get_me, ROUTE_PW_EXPIRED, 0, NULL},
-	{"POST", "/api/v1/me/password", post_me_password, ROUTE_PW_EXPIRED, 0, "me.password"},
+    {"GET", "/api/v1/health", get_health, ROUTE_PUBLIC, 0, NULL},
+    {"POST", "/api/v1/session", post_session, ROUTE_PUBLIC, 0, "session.login"},
+    {"GET", "/api/v1/session", get_session, ROUTE_PW_EXPIRED, 0, NULL},
+    {"DELETE", "/api/v1/session", delete_session, ROUTE_PW_EXPIRED, 0, "session.logout"},
+    {"GET", "/api/v1/me", get_me, ROUTE_PW_EXPIRED, 0, NULL},
+    {"POST", "/api/v1/me/password", post_me_password, ROUTE_PW_EXPIRED, 0, "me.password"},
 };
 
 const struct module auth_module = {
-	.name = "auth",
-	.routes = auth_routes,
-	.route_count = sizeof auth_routes / sizeof auth_routes[0],
+    .name = "auth",
+    .routes = auth_routes,
+    .route_count = sizeof auth_routes / sizeof auth_routes[0],
 };

@@ -19,7 +19,7 @@ int password_hash(const char *pw, char *out, size_t outlen, struct err *e)
 	if (outlen < crypto_pwhash_STRBYTES)
 		return err_internal(e, "password hash buffer too small");
 	if (crypto_pwhash_str_alg(out, pw, strlen(pw), PW_OPSLIMIT, PW_MEMLIMIT,
-				  crypto_pwhash_ALG_ARGON2ID13) != 0)
+	                          crypto_pwhash_ALG_ARGON2ID13) != 0)
 		return err_internal(e, "argon2id failed (out of memory?)");
 	return 0;
 }
@@ -48,12 +48,12 @@ int password_check_policy(const char *pw, const char *username, struct err *e)
 
 	if (strlen(pw) > PASSWORD_MAX_BYTES)
 		return err_field(e, ERR_VALIDATION, "password", "密码过长（最多%d字节）",
-				 PASSWORD_MAX_BYTES);
+		                 PASSWORD_MAX_BYTES);
 	if (utf8_count(pw, strlen(pw), &chars) != 0)
 		return err_field(e, ERR_VALIDATION, "password", "密码包含无效字符");
 	if (chars < PASSWORD_MIN_CHARS)
 		return err_field(e, ERR_VALIDATION, "password", "密码至少需要%d个字符",
-				 PASSWORD_MIN_CHARS);
+		                 PASSWORD_MIN_CHARS);
 	for (const unsigned char *p = (const unsigned char *)pw; *p; p++) {
 		if (islower(*p))
 			lower = 1;
@@ -66,7 +66,7 @@ int password_check_policy(const char *pw, const char *username, struct err *e)
 	}
 	if (lower + upper + digit + other < 3)
 		return err_field(e, ERR_VALIDATION, "password",
-				 "密码须包含大写字母、小写字母、数字、符号中的至少三类");
+		                 "密码须包含大写字母、小写字母、数字、符号中的至少三类");
 	if (username && contains_ci(pw, username))
 		return err_field(e, ERR_VALIDATION, "password", "密码不能包含用户名");
 	return 0;

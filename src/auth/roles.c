@@ -3,17 +3,17 @@
 #include <string.h>
 
 const struct role_info role_table[ROLE_COUNT] = {
-	{ROLE_CHIEF, "chief", "检察长"},
-	{ROLE_LEADER, "leader", "分管院领导"},
-	{ROLE_OFFICE_DIRECTOR, "office_director", "办公室主任"},
-	{ROLE_CLERK, "clerk", "办公室文秘"},
-	{ROLE_ARCHIVIST, "archivist", "档案员"},
-	{ROLE_FINANCE, "finance", "财务"},
-	{ROLE_DEPT_HEAD, "dept_head", "部门负责人"},
-	{ROLE_STAFF, "staff", "干警"},
-	{ROLE_SYSADMIN, "sysadmin", "系统管理员"},
-	{ROLE_SECADMIN, "secadmin", "安全保密管理员"},
-	{ROLE_AUDITOR, "auditor", "安全审计员"},
+    {ROLE_CHIEF, "chief", "检察长"},
+    {ROLE_LEADER, "leader", "分管院领导"},
+    {ROLE_OFFICE_DIRECTOR, "office_director", "办公室主任"},
+    {ROLE_CLERK, "clerk", "办公室文秘"},
+    {ROLE_ARCHIVIST, "archivist", "档案员"},
+    {ROLE_FINANCE, "finance", "财务"},
+    {ROLE_DEPT_HEAD, "dept_head", "部门负责人"},
+    {ROLE_STAFF, "staff", "干警"},
+    {ROLE_SYSADMIN, "sysadmin", "系统管理员"},
+    {ROLE_SECADMIN, "secadmin", "安全保密管理员"},
+    {ROLE_AUDITOR, "auditor", "安全审计员"},
 };
 
 unsigned role_from_code(const char *code)

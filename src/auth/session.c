@@ -29,11 +29,11 @@ static const char *dummy_hash(void)
 }
 
 #define PRINCIPAL_COLUMNS                                                                          \
-	"u.id, u.org_id, u.department_id, u.must_change, u.username, u.name,"                       \
+	"u.id, u.org_id, u.department_id, u.must_change, u.username, u.name,"                      \
 	" (SELECT group_concat(role) FROM user_role WHERE user_id = u.id)"
 
 static const char principal_sql[] =
-	"SELECT " PRINCIPAL_COLUMNS " FROM app_user u WHERE u.id = $1 AND u.active = 1";
+    "SELECT " PRINCIPAL_COLUMNS " FROM app_user u WHERE u.id = $1 AND u.active = 1";
 
 static void principal_fill(struct db_stmt *st, int c, struct principal *p)
 {
@@ -50,8 +50,7 @@ static void principal_fill(struct db_stmt *st, int c, struct principal *p)
 	role_parse_list(roles, &p->roles, &ignored);
 }
 
-int principal_load(struct db *db, int64_t user_id, struct principal *p, bool *found,
-		   struct err *e)
+int principal_load(struct db *db, int64_t user_id, struct principal *p, bool *found, struct err *e)
 {
 	struct db_stmt *st = db_query(db, e, principal_sql, "I", user_id);
 	int rc;
@@ -68,12 +67,12 @@ int principal_load(struct db *db, int64_t user_id, struct principal *p, bool *fo
 }
 
 static int recent_failures(struct db *db, const char *username, int64_t now, int64_t *count,
-			   int64_t *last, struct err *e)
+                           int64_t *last, struct err *e)
 {
 	struct db_stmt *st = db_query(db, e,
-				      "SELECT count(*), coalesce(max(ts), 0) FROM login_failure"
-				      " WHERE username = $1 AND ts > $2",
-				      "sI", username, now - LOGIN_FAIL_WINDOW_S);
+	                              "SELECT count(*), coalesce(max(ts), 0) FROM login_failure"
+	                              " WHERE username = $1 AND ts > $2",
+	                              "sI", username, now - LOGIN_FAIL_WINDOW_S);
 	int rc;
 
 	if (st == NULL)
@@ -88,7 +87,7 @@ static int recent_failures(struct db *db, const char *username, int64_t now, int
 }
 
 int session_create(struct db *db, int64_t user_id, const char *ip, char cookie_out[64],
-			  char csrf_out[64], struct err *e)
+                   char csrf_out[64], struct err *e)
 {
 	char hash[65];
 	int64_t now = time_now();
@@ -96,16 +95,17 @@ int session_create(struct db *db, int64_t user_id, const char *ip, char cookie_o
 	token_random(cookie_out);
 	token_random(csrf_out);
 	token_hash(cookie_out, hash);
-	return db_execf(db, e,
-			"INSERT INTO session (id_hash, user_id, csrf_token, created_at, last_seen, ip)"
-			" VALUES ($1, $2, $3, $4, $4, $5)",
-			"sIsIs", hash, user_id, csrf_out, now, ip) < 0
-		       ? -1
-		       : 0;
+	return db_execf(
+	           db, e,
+	           "INSERT INTO session (id_hash, user_id, csrf_token, created_at, last_seen, ip)"
+	           " VALUES ($1, $2, $3, $4, $4, $5)",
+	           "sIsIs", hash, user_id, csrf_out, now, ip) < 0
+	           ? -1
+	           : 0;
 }
 
 int session_login(struct db *db, const char *username, char *pw, const char *ip,
-		  struct principal *p, char cookie_out[64], struct err *e)
+                  struct principal *p, char cookie_out[64], struct err *e)
 {
 	int64_t now = time_now(), fails = 0, last = 0, user_id = 0;
 	char hash[PASSWORD_HASH_MAX] = "";
@@ -117,11 +117,12 @@ int session_login(struct db *db, const char *username, char *pw, const char *ip,
 		goto out;
 	if (fails >= LOGIN_FAIL_MAX && last + LOGIN_LOCK_S > now) {
 		err_set(e, ERR_LOCKED, "登录失败次数过多，账户已锁定，请%lld分钟后再试",
-			(long long)((last + LOGIN_LOCK_S - now + 59) / 60));
+		        (long long)((last + LOGIN_LOCK_S - now + 59) / 60));
 		goto out;
 	}
-	st = db_query(db, e, "SELECT id, password_hash FROM app_user WHERE username = $1 AND active = 1",
-		      "s", username);
+	st = db_query(db, e,
+	              "SELECT id, password_hash FROM app_user WHERE username = $1 AND active = 1",
+	              "s", username);
 	if (st == NULL)
 		goto out;
 	if ((rc = db_step(st, e)) == DB_ROW) {
@@ -135,15 +136,16 @@ int session_login(struct db *db, const char *username, char *pw, const char *ip,
 	rc = -1;
 	ok = password_verify(found ? hash : dummy_hash(), pw) && found;
 	if (!ok) {
-		if (db_execf(db, e, "INSERT INTO login_failure (username, ts, ip) VALUES ($1, $2, $3)",
-			     "sIs", username, now, ip) < 0)
+		if (db_execf(db, e,
+		             "INSERT INTO login_failure (username, ts, ip) VALUES ($1, $2, $3)",
+		             "sIs", username, now, ip) < 0)
 			goto out;
 		if (fails + 1 >= LOGIN_FAIL_MAX)
 			err_set(e, ERR_LOCKED, "登录失败次数过多，账户已锁定，请%d分钟后再试",
-				LOGIN_LOCK_S / 60);
+			        LOGIN_LOCK_S / 60);
 		else
 			err_set(e, ERR_UNAUTHENTICATED, "用户名或密码错误（还可尝试%lld次）",
-				(long long)(LOGIN_FAIL_MAX - fails - 1));
+			        (long long)(LOGIN_FAIL_MAX - fails - 1));
 		goto out;
 	}
 	if (db_execf(db, e, "DELETE FROM login_failure WHERE username = $1", "s", username) < 0)
@@ -160,7 +162,7 @@ out:
 }
 
 int session_lookup(struct db *db, const char *cookie, struct principal *p, bool *found,
-		   struct err *e)
+                   struct err *e)
 {
 	int64_t now = time_now(), created, seen, user_id;
 	char hash[65], csrf[64];
@@ -169,8 +171,10 @@ int session_lookup(struct db *db, const char *cookie, struct principal *p, bool 
 
 	*found = false;
 	token_hash(cookie, hash);
-	st = db_query(db, e, "SELECT user_id, created_at, last_seen, csrf_token FROM session"
-			     " WHERE id_hash = $1", "s", hash);
+	st = db_query(db, e,
+	              "SELECT user_id, created_at, last_seen, csrf_token FROM session"
+	              " WHERE id_hash = $1",
+	              "s", hash);
 	if (st == NULL)
 		return -1;
 	rc = db_step(st, e);
@@ -184,14 +188,16 @@ int session_lookup(struct db *db, const char *cookie, struct principal *p, bool 
 	snprintf(csrf, sizeof csrf, "%s", db_col_text(st, 3));
 	db_reset(st);
 	if (now - seen > SESSION_IDLE_S || now - created > SESSION_ABSOLUTE_S)
-		return db_execf(db, e, "DELETE FROM session WHERE id_hash = $1", "s", hash) < 0 ? -1 : 0;
+		return db_execf(db, e, "DELETE FROM session WHERE id_hash = $1", "s", hash) < 0 ? -1
+		                                                                                : 0;
 	if (principal_load(db, user_id, p, found, e))
 		return -1;
 	if (!*found)
 		return 0;
 	snprintf(p->csrf, sizeof p->csrf, "%s", csrf);
 	if (now - seen >= SESSION_TOUCH_S &&
-	    db_execf(db, e, "UPDATE session SET last_seen = $1 WHERE id_hash = $2", "Is", now, hash) < 0)
+	    db_execf(db, e, "UPDATE session SET last_seen = $1 WHERE id_hash = $2", "Is", now,
+	             hash) < 0)
 		return -1;
 	return 0;
 }
@@ -210,23 +216,22 @@ int session_end_all(struct db *db, int64_t user_id, struct err *e)
 }
 
 int token_create(struct db *db, int64_t user_id, const char *name, char secret_out[64],
-		 struct err *e)
+                 struct err *e)
 {
 	char hash[65];
 
 	token_random(secret_out);
 	token_hash(secret_out, hash);
 	return db_execf(db, e,
-			"INSERT INTO api_token (user_id, name, token_hash, created_at)"
-			" VALUES ($1, $2, $3, $4)",
-			"IssI", user_id, name, hash, time_now()) < 0
-		       ? -1
-		       : 0;
+	                "INSERT INTO api_token (user_id, name, token_hash, created_at)"
+	                " VALUES ($1, $2, $3, $4)",
+	                "IssI", user_id, name, hash, time_now()) < 0
+	           ? -1
+	           : 0;
 }
 
 /* One query per request: the token and its user together. */
-int token_lookup(struct db *db, const char *secret, struct principal *p, bool *found,
-		 struct err *e)
+int token_lookup(struct db *db, const char *secret, struct principal *p, bool *found, struct err *e)
 {
 	char hash[65];
 	struct db_stmt *st;
@@ -234,9 +239,10 @@ int token_lookup(struct db *db, const char *secret, struct principal *p, bool *f
 
 	token_hash(secret, hash);
 	st = db_query(db, e,
-		      "SELECT " PRINCIPAL_COLUMNS " FROM api_token t JOIN app_user u ON u.id = t.user_id"
-		      " WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = 1",
-		      "s", hash);
+	              "SELECT " PRINCIPAL_COLUMNS
+	              " FROM api_token t JOIN app_user u ON u.id = t.user_id"
+	              " WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = 1",
+	              "s", hash);
 	if (st == NULL)
 		return -1;
 	memset(p, 0, sizeof *p);
@@ -251,7 +257,7 @@ int token_lookup(struct db *db, const char *secret, struct principal *p, bool *f
 }
 
 int password_set(struct db *db, int64_t user_id, const char *username, char *pw, bool must_change,
-		 struct err *e)
+                 struct err *e)
 {
 	char hash[PASSWORD_HASH_MAX];
 	int rc = -1;
@@ -261,9 +267,9 @@ int password_set(struct db *db, int64_t user_id, const char *username, char *pw,
 	if (password_hash(pw, hash, sizeof hash, e))
 		goto out;
 	if (db_execf(db, e,
-		     "UPDATE app_user SET password_hash = $1, must_change = $2, updated_at = $3,"
-		     " version = version + 1 WHERE id = $4",
-		     "siII", hash, must_change ? 1 : 0, time_now(), user_id) < 0)
+	             "UPDATE app_user SET password_hash = $1, must_change = $2, updated_at = $3,"
+	             " version = version + 1 WHERE id = $4",
+	             "siII", hash, must_change ? 1 : 0, time_now(), user_id) < 0)
 		goto out;
 	rc = session_end_all(db, user_id, e);
 out:

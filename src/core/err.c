@@ -55,21 +55,21 @@ static const struct {
 	int status;
 	const char *code;
 } err_map[] = {
-	[ERR_NONE] = {200, "ok"},
-	[ERR_BAD_REQUEST] = {400, "bad_request"},
-	[ERR_VALIDATION] = {422, "validation_failed"},
-	[ERR_UNAUTHENTICATED] = {401, "unauthenticated"},
-	[ERR_FORBIDDEN] = {403, "forbidden"},
-	[ERR_NOT_FOUND] = {404, "not_found"},
-	[ERR_METHOD] = {405, "method_not_allowed"},
-	[ERR_CONFLICT] = {409, "conflict"},
-	[ERR_LOCKED] = {423, "locked"},
-	[ERR_TOO_LARGE] = {413, "payload_too_large"},
-	[ERR_UNSUPPORTED_MEDIA] = {415, "unsupported_media_type"},
-	[ERR_HEADER_TOO_LARGE] = {431, "bad_request"},
-	[ERR_RATE_LIMITED] = {429, "rate_limited"},
-	[ERR_INTERNAL] = {500, "internal"},
-	[ERR_UNAVAILABLE] = {503, "internal"},
+    [ERR_NONE] = {200, "ok"},
+    [ERR_BAD_REQUEST] = {400, "bad_request"},
+    [ERR_VALIDATION] = {422, "validation_failed"},
+    [ERR_UNAUTHENTICATED] = {401, "unauthenticated"},
+    [ERR_FORBIDDEN] = {403, "forbidden"},
+    [ERR_NOT_FOUND] = {404, "not_found"},
+    [ERR_METHOD] = {405, "method_not_allowed"},
+    [ERR_CONFLICT] = {409, "conflict"},
+    [ERR_LOCKED] = {423, "locked"},
+    [ERR_TOO_LARGE] = {413, "payload_too_large"},
+    [ERR_UNSUPPORTED_MEDIA] = {415, "unsupported_media_type"},
+    [ERR_HEADER_TOO_LARGE] = {431, "bad_request"},
+    [ERR_RATE_LIMITED] = {429, "rate_limited"},
+    [ERR_INTERNAL] = {500, "internal"},
+    [ERR_UNAVAILABLE] = {503, "internal"},
 };
 
 int err_http_status(enum err_kind kind)
@@ -79,5 +79,6 @@ int err_http_status(enum err_kind kind)
 
 const char *err_code(enum err_kind kind)
 {
-	return (unsigned)kind < sizeof err_map / sizeof err_map[0] ? err_map[kind].code : "internal";
+	return (unsigned)kind < sizeof err_map / sizeof err_map[0] ? err_map[kind].code
+	                                                           : "internal";
 }

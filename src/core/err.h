@@ -39,15 +39,18 @@ struct err {
 	char field[ERR_FIELD_MAX]; /* offending field or "" */
 };
 
-#define ERR_INIT {ERR_NONE, "", ""}
+#define ERR_INIT                                                                                   \
+	{                                                                                          \
+		ERR_NONE, "", ""                                                                   \
+	}
 
 /* Sets kind and a printf-formatted message unless e is already set. Returns -1 always, so that
  * `return err_set(e, ERR_VALIDATION, "标题不能为空");` reads naturally. e may be NULL. */
 int err_set(struct err *e, enum err_kind kind, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* As err_set, and records the field name. */
 int err_field(struct err *e, enum err_kind kind, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 /* Internal failure: logs the detail (never shown to users) and sets the generic message. */
 int err_internal(struct err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void err_clear(struct err *e);

@@ -40,7 +40,7 @@ static bool blank(const char *s)
 }
 
 int jv_string(json_t *obj, const char *key, const char *label, bool required, size_t max_bytes,
-	      const char **out, struct err *e)
+              const char **out, struct err *e)
 {
 	json_t *v = get(obj, key);
 	const char *s;
@@ -64,7 +64,7 @@ int jv_string(json_t *obj, const char *key, const char *label, bool required, si
 }
 
 int jv_string_or_null(json_t *obj, const char *key, const char *label, size_t max_bytes,
-		      const char **out, bool *present, struct err *e)
+                      const char **out, bool *present, struct err *e)
 {
 	json_t *v = get(obj, key);
 
@@ -76,8 +76,8 @@ int jv_string_or_null(json_t *obj, const char *key, const char *label, size_t ma
 	return jv_string(obj, key, label, false, max_bytes, out, e);
 }
 
-int jv_int(json_t *obj, const char *key, const char *label, bool required, int64_t min,
-	   int64_t max, int64_t *out, struct err *e)
+int jv_int(json_t *obj, const char *key, const char *label, bool required, int64_t min, int64_t max,
+           int64_t *out, struct err *e)
 {
 	json_t *v = get(obj, key);
 	int64_t n;
@@ -92,13 +92,13 @@ int jv_int(json_t *obj, const char *key, const char *label, bool required, int64
 	n = json_integer_value(v);
 	if (n < min || n > max)
 		return err_field(e, ERR_VALIDATION, key, "%s应在 %lld 到 %lld 之间", label,
-				 (long long)min, (long long)max);
+		                 (long long)min, (long long)max);
 	*out = n;
 	return 0;
 }
 
 int jv_bool(json_t *obj, const char *key, const char *label, bool required, bool *out,
-	    struct err *e)
+            struct err *e)
 {
 	json_t *v = get(obj, key);
 
@@ -113,8 +113,7 @@ int jv_bool(json_t *obj, const char *key, const char *label, bool required, bool
 	return 0;
 }
 
-int jv_date(json_t *obj, const char *key, const char *label, bool required, int *out,
-	    struct err *e)
+int jv_date(json_t *obj, const char *key, const char *label, bool required, int *out, struct err *e)
 {
 	const char *s = NULL;
 
@@ -123,12 +122,13 @@ int jv_date(json_t *obj, const char *key, const char *label, bool required, int 
 	if (s == NULL)
 		return 0;
 	if (date_parse(s, out))
-		return err_field(e, ERR_VALIDATION, key, "%s不是有效日期（格式 YYYY-MM-DD）", label);
+		return err_field(e, ERR_VALIDATION, key, "%s不是有效日期（格式 YYYY-MM-DD）",
+		                 label);
 	return 0;
 }
 
 int jv_enum(json_t *obj, const char *key, const char *label, bool required,
-	    const char *const *choices, int *index_out, struct err *e)
+            const char *const *choices, int *index_out, struct err *e)
 {
 	const char *s = NULL;
 
@@ -146,7 +146,7 @@ int jv_enum(json_t *obj, const char *key, const char *label, bool required,
 }
 
 int jv_string_array(json_t *obj, const char *key, const char *label, bool required,
-		    size_t max_items, size_t max_bytes, json_t **out, struct err *e)
+                    size_t max_items, size_t max_bytes, json_t **out, struct err *e)
 {
 	json_t *v = get(obj, key), *item;
 	size_t i;

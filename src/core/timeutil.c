@@ -42,7 +42,7 @@ void time_iso(int64_t t, char out[TIME_ISO_MAX])
 
 	date_ymd((int)days, &y, &m, &d);
 	snprintf(out, TIME_ISO_MAX, "%04d-%02d-%02dT%02d:%02d:%02d+08:00", y % 10000, m % 100,
-		 d % 100, secs / 3600 % 100, secs / 60 % 60, secs % 60);
+	         d % 100, secs / 3600 % 100, secs / 60 % 60, secs % 60);
 }
 
 void time_iso_now(char out[TIME_ISO_MAX])

@@ -319,7 +319,7 @@ static int bind_va(struct db_stmt *st, const char *types, va_list ap)
 }
 
 static struct db_stmt *query_va(struct db *db, struct err *e, const char *sql, const char *types,
-				va_list ap)
+                                va_list ap)
 {
 	struct db_stmt *st = db_prepare(db, sql, e);
 
@@ -362,7 +362,7 @@ int64_t db_execf(struct db *db, struct err *e, const char *sql, const char *type
 }
 
 int db_query_int(struct db *db, struct err *e, int64_t *out, bool *found, const char *sql,
-		 const char *types, ...)
+                 const char *types, ...)
 {
 	struct db_stmt *st;
 	va_list ap;
@@ -383,7 +383,7 @@ int db_query_int(struct db *db, struct err *e, int64_t *out, bool *found, const 
 }
 
 json_t *db_query_json(struct db *db, struct err *e, size_t max_rows, const char *sql,
-		      const char *types, ...)
+                      const char *types, ...)
 {
 	struct db_stmt *st;
 	json_t *rows;
@@ -436,8 +436,8 @@ int db_migrate(struct db *db, struct err *e)
 		return -1;
 	if (have > newest)
 		return err_set(e, ERR_CONFLICT,
-			       "数据库结构版本 %d 比本程序支持的版本 %d 新，请升级 jianwu 后再打开", have,
-			       newest);
+		               "数据库结构版本 %d 比本程序支持的版本 %d 新，请升级 jianwu 后再打开",
+		               have, newest);
 	for (int i = 0; i < db_migration_count; i++) {
 		const struct migration *m = &db_migrations[i];
 		if (m->version <= have)
@@ -446,7 +446,7 @@ int db_migrate(struct db *db, struct err *e)
 			return -1;
 		if (db_exec(db, m->sql, e) ||
 		    db_execf(db, e, "INSERT INTO schema_version (version) VALUES ($1)", "i",
-			     m->version) < 0) {
+		             m->version) < 0) {
 			db_rollback(db);
 			log_error("migration %s failed: %s", m->name, e->msg);
 			return -1;

@@ -83,10 +83,10 @@ struct db_stmt *db_query(struct db *db, struct err *e, const char *sql, const ch
 int64_t db_execf(struct db *db, struct err *e, const char *sql, const char *types, ...);
 /* First column of the first row as integer; *found says if there was a row. -1 on error. */
 int db_query_int(struct db *db, struct err *e, int64_t *out, bool *found, const char *sql,
-		 const char *types, ...);
+                 const char *types, ...);
 /* All rows as a JSON array of objects (new reference), at most max_rows; NULL on error. */
 json_t *db_query_json(struct db *db, struct err *e, size_t max_rows, const char *sql,
-		      const char *types, ...);
+                      const char *types, ...);
 
 /* Online backup of a SQLite store to a file (the source may be in use). */
 int db_backup(struct db *db, const char *out_path, struct err *e);

@@ -39,9 +39,9 @@ static void *sq_open(const char *uri, struct err *e)
 	sqlite3_busy_timeout(h, SQLITE_BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(h, 1);
 	if (sqlite3_exec(h,
-			 "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;"
-			 "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-8000;",
-			 NULL, NULL, &msg) != SQLITE_OK) {
+	                 "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;"
+	                 "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-8000;",
+	                 NULL, NULL, &msg) != SQLITE_OK) {
 		err_set(e, ERR_INTERNAL, "无法初始化数据库 %s：%s", uri, msg ? msg : "");
 		sqlite3_free(msg);
 		sqlite3_close(h);
@@ -207,25 +207,25 @@ static int sq_backup(void *conn, const char *out_path, struct err *e)
 }
 
 const struct db_driver db_sqlite_driver = {
-	.name = "sqlite",
-	.engine = DB_SQLITE,
-	.open = sq_open,
-	.close = sq_close,
-	.exec = sq_exec,
-	.prepare = sq_prepare,
-	.finalize = sq_finalize,
-	.bind_text = sq_bind_text,
-	.bind_int = sq_bind_int,
-	.bind_null = sq_bind_null,
-	.step = sq_step,
-	.reset = sq_reset,
-	.col_count = sq_col_count,
-	.col_name = sq_col_name,
-	.col_type = sq_col_type,
-	.col_text = sq_col_text,
-	.col_int = sq_col_int,
-	.col_double = sq_col_double,
-	.changes = sq_changes,
-	.backup = sq_backup,
-	.begin_write_sql = "BEGIN IMMEDIATE",
+    .name = "sqlite",
+    .engine = DB_SQLITE,
+    .open = sq_open,
+    .close = sq_close,
+    .exec = sq_exec,
+    .prepare = sq_prepare,
+    .finalize = sq_finalize,
+    .bind_text = sq_bind_text,
+    .bind_int = sq_bind_int,
+    .bind_null = sq_bind_null,
+    .step = sq_step,
+    .reset = sq_reset,
+    .col_count = sq_col_count,
+    .col_name = sq_col_name,
+    .col_type = sq_col_type,
+    .col_text = sq_col_text,
+    .col_int = sq_col_int,
+    .col_double = sq_col_double,
+    .changes = sq_changes,
+    .backup = sq_backup,
+    .begin_write_sql = "BEGIN IMMEDIATE",
 };

@@ -52,16 +52,17 @@ struct module {
 	/* Optional: called once at server start (e.g. a scheduler thread) and at stop. */
 	int (*start)(const char *db_uri, struct err *e);
 	void (*stop)(void);
-	/* Optional: `jianwu demo` fills the org with this module's realistic data (in a transaction). */
+	/* Optional: `jianwu demo` fills the org with this module's realistic data (in a
+	 * transaction). */
 	int (*demo)(struct db *db, int64_t org_id, struct err *e);
 	/*
 	 * Required by ROUTE_UPLOAD routes (file uploads larger than HTTP_BODY_MAX). Called once the
-	 * request headers are in and the caller is authenticated and authorised for the route, before
-	 * any body byte is read, outside a transaction (r->who, r->db and path parameters are set).
-	 * Returns a descriptor open for writing, to which the server writes the raw body as it
-	 * arrives (the server closes it when the request ends), and sets *max_bytes: a longer body
-	 * gets 413 (announced by Content-Length: at once). -1 with e refuses the upload.
-	 * The handler then runs as usual and finds the body with req_upload().
+	 * request headers are in and the caller is authenticated and authorised for the route,
+	 * before any body byte is read, outside a transaction (r->who, r->db and path parameters
+	 * are set). Returns a descriptor open for writing, to which the server writes the raw body
+	 * as it arrives (the server closes it when the request ends), and sets *max_bytes: a longer
+	 * body gets 413 (announced by Content-Length: at once). -1 with e refuses the upload. The
+	 * handler then runs as usual and finds the body with req_upload().
 	 */
 	int (*upload_open)(struct req *r, uint64_t *max_bytes, struct err *e);
 };
@@ -111,11 +112,11 @@ void req_reply(struct req *r, int status, json_t *json); /* steals json */
 void req_set_header(struct req *r, const char *name, const char *value);
 /* A raw body (copied) with its content type, e.g. a PDF or an .ics feed. */
 void req_send_bytes(struct req *r, int status, const char *content_type, const void *data,
-		    size_t len);
+                    size_t len);
 /* A file streamed from an open descriptor (the server closes it). filename may be NULL; when set
  * it is sent as an RFC 5987 attachment name. */
 void req_send_fd(struct req *r, int fd, uint64_t size, const char *content_type,
-		 const char *filename);
+                 const char *filename);
 void req_audit_object(struct req *r, const char *type, int64_t id);
 
 /* {"items": items, "total": total}; steals items. */
@@ -123,7 +124,7 @@ json_t *json_list(json_t *items, int64_t total);
 
 struct server_config {
 	const char *db_uri;
-	const char *listen; /* "127.0.0.1:8080" */
+	const char *listen;  /* "127.0.0.1:8080" */
 	const char *web_dir; /* built UI, or NULL */
 	unsigned threads;
 	unsigned idle_timeout_s; /* 0 = HTTP_IDLE_TIMEOUT_S */
@@ -131,6 +132,6 @@ struct server_config {
 
 /* Runs until SIGTERM/SIGINT; prints "jianwu: listening on http://HOST:PORT" on stdout. */
 int server_run(const struct server_config *cfg, const struct module *const *modules,
-	       size_t module_count, struct err *e);
+               size_t module_count, struct err *e);
 
 #endif

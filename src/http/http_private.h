@@ -21,8 +21,9 @@ struct rctx {
 	char ip[48];
 	struct buf body;
 	uint64_t body_seen;
-	uint64_t discard_max; /* beyond this many body bytes a refused request is answered at once */
-	int upload_fd;        /* ROUTE_UPLOAD: where the body goes (struct module.upload_open) */
+	uint64_t
+	    discard_max; /* beyond this many body bytes a refused request is answered at once */
+	int upload_fd;   /* ROUTE_UPLOAD: where the body goes (struct module.upload_open) */
 	uint64_t upload_max;
 	struct err early; /* refusal decided while reading headers or body */
 	bool answer_now;
@@ -59,7 +60,7 @@ struct server_state {
 };
 
 int server_state_init(struct server_state *s, const struct server_config *cfg,
-		      const struct module *const *modules, size_t module_count, struct err *e);
+                      const struct module *const *modules, size_t module_count, struct err *e);
 void server_state_free(struct server_state *s);
 
 struct rctx *rctx_new(struct MHD_Connection *conn, const char *url, const char *method);

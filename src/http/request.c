@@ -86,7 +86,7 @@ const char *req_query(struct req *r, const char *key)
 }
 
 static int query_int(struct req *r, const char *key, int64_t dflt, int64_t min, int64_t max,
-		     int64_t *out, struct err *e)
+                     int64_t *out, struct err *e)
 {
 	const char *s = req_query(r, key);
 	char *end;
@@ -98,8 +98,8 @@ static int query_int(struct req *r, const char *key, int64_t dflt, int64_t min, 
 	}
 	v = strtoll(s, &end, 10);
 	if (*end || end == s || v < min || v > max)
-		return err_field(e, ERR_BAD_REQUEST, key, "参数 %s 应为 %lld 到 %lld 之间的整数", key,
-				 (long long)min, (long long)max);
+		return err_field(e, ERR_BAD_REQUEST, key, "参数 %s 应为 %lld 到 %lld 之间的整数",
+		                 key, (long long)min, (long long)max);
 	*out = v;
 	return 0;
 }
@@ -162,7 +162,7 @@ void req_set_header(struct req *r, const char *name, const char *value)
 }
 
 void req_send_bytes(struct req *r, int status, const char *content_type, const void *data,
-		    size_t len)
+                    size_t len)
 {
 	struct rctx *c = r->impl;
 
@@ -180,8 +180,8 @@ static void content_disposition(const char *filename, struct buf *out)
 
 	buf_adds(out, "attachment; filename=\"download\"; filename*=UTF-8''");
 	for (const unsigned char *p = (const unsigned char *)filename; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    (*p && strchr(keep, *p)))
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || (*p && strchr(keep, *p)))
 			buf_addc(out, (char)*p);
 		else
 			buf_addf(out, "%%%02X", *p);
@@ -189,7 +189,7 @@ static void content_disposition(const char *filename, struct buf *out)
 }
 
 void req_send_fd(struct req *r, int fd, uint64_t size, const char *content_type,
-		 const char *filename)
+                 const char *filename)
 {
 	struct rctx *c = r->impl;
 

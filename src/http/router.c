@@ -16,7 +16,7 @@
 #define SESSION_COOKIE "jw_session"
 
 int server_state_init(struct server_state *s, const struct server_config *cfg,
-		      const struct module *const *modules, size_t module_count, struct err *e)
+                      const struct module *const *modules, size_t module_count, struct err *e)
 {
 	size_t n = 0, k = 0;
 
@@ -142,12 +142,15 @@ static int parse_body(struct rctx *c, struct err *e)
 		return 0;
 	ctype = req_header(r, "Content-Type");
 	if (ctype == NULL || strncasecmp(ctype, "application/json", 16) != 0)
-		return err_set(e, ERR_UNSUPPORTED_MEDIA, "请求体须为 JSON（Content-Type: application/json）");
+		return err_set(e, ERR_UNSUPPORTED_MEDIA,
+		               "请求体须为 JSON（Content-Type: application/json）");
 	r->body = json_loadb(c->body.data, c->body.len, JSON_REJECT_DUPLICATES, &jerr);
 	if (r->body == NULL)
 		return err_set(e, ERR_BAD_REQUEST, "JSON 格式错误（第%d行第%d列）：%s", jerr.line,
-			       jerr.column, strstr(jerr.text, "duplicate") ? "字段重复" :
-			       strstr(jerr.text, "UTF-8") ? "不是有效的 UTF-8" : "无法解析");
+		               jerr.column,
+		               strstr(jerr.text, "duplicate") ? "字段重复"
+		               : strstr(jerr.text, "UTF-8")   ? "不是有效的 UTF-8"
+		                                              : "无法解析");
 	if (!json_is_object(r->body))
 		return err_set(e, ERR_BAD_REQUEST, "请求体须为 JSON 对象");
 	return 0;
@@ -159,15 +162,15 @@ static void audit_request(struct rctx *c, const struct err *failure)
 	char result[64];
 	struct err e = ERR_INIT;
 	struct audit_entry a = {
-		.org_id = r->who.org_id,
-		.actor_id = r->who.user_id,
-		.actor = r->who.username[0] ? r->who.username : "",
-		.ip = c->ip,
-		.action = r->route->action ? r->route->action : r->route->pattern,
-		.object_type = r->audit_object_type,
-		.object_id = r->audit_object_id,
-		.result = result,
-		.detail = r->audit_detail,
+	    .org_id = r->who.org_id,
+	    .actor_id = r->who.user_id,
+	    .actor = r->who.username[0] ? r->who.username : "",
+	    .ip = c->ip,
+	    .action = r->route->action ? r->route->action : r->route->pattern,
+	    .object_type = r->audit_object_type,
+	    .object_id = r->audit_object_id,
+	    .result = result,
+	    .detail = r->audit_detail,
 	};
 
 	if (failure)
@@ -213,8 +216,7 @@ static int run_handler(struct rctx *c, struct err *e)
 	return -1;
 }
 
-static const struct route_ref *find_route(struct server_state *s, struct rctx *c,
-					  bool *path_known)
+static const struct route_ref *find_route(struct server_state *s, struct rctx *c, bool *path_known)
 {
 	*path_known = false;
 	for (size_t i = 0; i < s->route_count; i++) {

@@ -30,8 +30,8 @@ static atomic_bool shutting_down;
 static struct server_state srv;
 
 static const char csp[] = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' "
-			  "'unsafe-inline'; font-src 'self' data:; object-src 'none'; "
-			  "frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+                          "'unsafe-inline'; font-src 'self' data:; object-src 'none'; "
+                          "frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
 static void add_common_headers(struct MHD_Response *resp)
 {
@@ -42,7 +42,7 @@ static void add_common_headers(struct MHD_Response *resp)
 }
 
 static enum MHD_Result queue(struct MHD_Connection *conn, int status, struct MHD_Response *resp,
-			     struct rctx *c)
+                             struct rctx *c)
 {
 	enum MHD_Result ret;
 
@@ -58,7 +58,7 @@ static enum MHD_Result queue(struct MHD_Connection *conn, int status, struct MHD
 }
 
 static enum MHD_Result queue_json(struct MHD_Connection *conn, int status, json_t *json,
-				  struct rctx *c)
+                                  struct rctx *c)
 {
 	char *text = json_dumps(json, JSON_COMPACT);
 	struct MHD_Response *resp;
@@ -80,8 +80,7 @@ json_t *error_json(const struct err *e)
 	return json_pack("{s:o}", "error", inner);
 }
 
-static enum MHD_Result queue_error(struct MHD_Connection *conn, const struct err *e,
-				   struct rctx *c)
+static enum MHD_Result queue_error(struct MHD_Connection *conn, const struct err *e, struct rctx *c)
 {
 	json_t *j = error_json(e);
 	enum MHD_Result ret = queue_json(conn, err_http_status(e->kind), j, c);
@@ -91,7 +90,7 @@ static enum MHD_Result queue_error(struct MHD_Connection *conn, const struct err
 }
 
 static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key,
-				    const char *value)
+                                    const char *value)
 {
 	size_t *total = cls;
 
@@ -100,7 +99,7 @@ static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const ch
 }
 
 static enum MHD_Result check_arg_utf8(void *cls, enum MHD_ValueKind kind, const char *key,
-				      const char *value)
+                                      const char *value)
 {
 	bool *bad = cls;
 	size_t n;
@@ -113,17 +112,17 @@ static enum MHD_Result check_arg_utf8(void *cls, enum MHD_ValueKind kind, const 
 static void client_ip(struct MHD_Connection *conn, char *out, size_t len)
 {
 	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 
 	snprintf(out, len, "?");
 	if (ci == NULL || ci->client_addr == NULL)
 		return;
 	if (ci->client_addr->sa_family == AF_INET)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, out,
-			  (socklen_t)len);
+		          (socklen_t)len);
 	else if (ci->client_addr->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, out,
-			  (socklen_t)len);
+		          (socklen_t)len);
 }
 
 /* The first call: headers are in. Decide early refusals; the answer is sent on the last call. */
@@ -138,7 +137,8 @@ static void on_headers(struct rctx *c, struct MHD_Connection *conn, const char *
 	if (atomic_load(&shutting_down))
 		err_set(&c->early, ERR_UNAVAILABLE, "服务正在停止，请稍后重试");
 	else if (header_bytes > HTTP_HEADERS_MAX)
-		err_set(&c->early, ERR_HEADER_TOO_LARGE, "请求头过大（上限%d字节）", HTTP_HEADERS_MAX);
+		err_set(&c->early, ERR_HEADER_TOO_LARGE, "请求头过大（上限%d字节）",
+		        HTTP_HEADERS_MAX);
 	else if (strlen(url) > HTTP_URL_MAX)
 		err_set(&c->early, ERR_BAD_REQUEST, "请求地址过长");
 	else if (bad_utf8 || utf8_count(url, strlen(url), &header_bytes))
@@ -149,7 +149,7 @@ static void on_headers(struct rctx *c, struct MHD_Connection *conn, const char *
 	cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
 	if (cl && c->upload_fd >= 0 && strtoull(cl, NULL, 10) > c->upload_max) {
 		err_set(&c->early, ERR_TOO_LARGE, "文件过大（上限%llu字节）",
-			(unsigned long long)c->upload_max);
+		        (unsigned long long)c->upload_max);
 		c->answer_now = strtoull(cl, NULL, 10) > c->discard_max;
 	} else if (cl && c->upload_fd < 0 && strtoull(cl, NULL, 10) > HTTP_BODY_MAX) {
 		err_set(&c->early, ERR_TOO_LARGE, "请求体过大（上限%d字节）", HTTP_BODY_MAX);
@@ -163,7 +163,7 @@ static void on_upload(struct rctx *c, const char *data, size_t size)
 {
 	if (c->body_seen > c->upload_max) {
 		err_set(&c->early, ERR_TOO_LARGE, "文件过大（上限%llu字节）",
-			(unsigned long long)c->upload_max);
+		        (unsigned long long)c->upload_max);
 		return;
 	}
 	while (size > 0) {
@@ -209,7 +209,8 @@ static enum MHD_Result send_result(struct MHD_Connection *conn, struct rctx *c)
 		return queue(conn, r->status, resp, c);
 	}
 	if (c->raw_set) {
-		resp = MHD_create_response_from_buffer(c->raw.len, c->raw.data, MHD_RESPMEM_MUST_COPY);
+		resp =
+		    MHD_create_response_from_buffer(c->raw.len, c->raw.data, MHD_RESPMEM_MUST_COPY);
 		MHD_add_response_header(resp, "Content-Type", c->raw_type);
 		MHD_add_response_header(resp, "Cache-Control", "no-store");
 		return queue(conn, r->status, resp, c);
@@ -233,8 +234,8 @@ static enum MHD_Result answer(struct MHD_Connection *conn, struct rctx *c)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-				  const char *method, const char *version, const char *upload_data,
-				  size_t *upload_data_size, void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
 {
 	struct rctx *c = *con_cls;
 
@@ -261,7 +262,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
-			 enum MHD_RequestTerminationCode toe)
+                         enum MHD_RequestTerminationCode toe)
 {
 	struct rctx *c = *con_cls;
 
@@ -289,7 +290,8 @@ static int parse_listen(const char *listen, struct sockaddr_in *sa, struct err *
 	long port;
 
 	if (colon == NULL || (size_t)(colon - listen) >= sizeof host)
-		return err_set(e, ERR_BAD_REQUEST, "监听地址格式应为 主机:端口，例如 127.0.0.1:8080");
+		return err_set(e, ERR_BAD_REQUEST,
+		               "监听地址格式应为 主机:端口，例如 127.0.0.1:8080");
 	memcpy(host, listen, (size_t)(colon - listen));
 	host[colon - listen] = '\0';
 	port = strtol(colon + 1, &end, 10);
@@ -310,7 +312,7 @@ static void wait_for_inflight(void)
 }
 
 int server_run(const struct server_config *cfg, const struct module *const *modules,
-	       size_t module_count, struct err *e)
+               size_t module_count, struct err *e)
 {
 	struct MHD_Daemon *d = NULL;
 	const union MHD_DaemonInfo *info;
@@ -329,16 +331,16 @@ int server_run(const struct server_config *cfg, const struct module *const *modu
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL); /* worker threads inherit the mask */
 	signal(SIGPIPE, SIG_IGN);
 	d = MHD_start_daemon(
-		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL,
-		on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-		MHD_OPTION_THREAD_POOL_SIZE, cfg->threads ? cfg->threads : HTTP_THREADS_DEFAULT,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONN_MAX,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HTTP_CONN_PER_IP_MAX,
-		MHD_OPTION_CONNECTION_TIMEOUT,
-		cfg->idle_timeout_s ? cfg->idle_timeout_s : (unsigned)HTTP_IDLE_TIMEOUT_S,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_MHD_POOL_SIZE,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
-		NULL, MHD_OPTION_END);
+	    MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+	    on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+	    MHD_OPTION_THREAD_POOL_SIZE, cfg->threads ? cfg->threads : HTTP_THREADS_DEFAULT,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONN_MAX,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HTTP_CONN_PER_IP_MAX,
+	    MHD_OPTION_CONNECTION_TIMEOUT,
+	    cfg->idle_timeout_s ? cfg->idle_timeout_s : (unsigned)HTTP_IDLE_TIMEOUT_S,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_MHD_POOL_SIZE,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
+	    NULL, MHD_OPTION_END);
 	if (d == NULL) {
 		err_set(e, ERR_INTERNAL, "无法在 %s 上监听：%s", cfg->listen, strerror(errno));
 		goto out;

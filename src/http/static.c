@@ -16,19 +16,19 @@ static const struct {
 	const char *ext;
 	const char *type;
 } mime_types[] = {
-	{".html", "text/html; charset=utf-8"},
-	{".js", "text/javascript; charset=utf-8"},
-	{".mjs", "text/javascript; charset=utf-8"},
-	{".css", "text/css; charset=utf-8"},
-	{".json", "application/json"},
-	{".svg", "image/svg+xml"},
-	{".png", "image/png"},
-	{".jpg", "image/jpeg"},
-	{".ico", "image/x-icon"},
-	{".woff2", "font/woff2"},
-	{".woff", "font/woff"},
-	{".ttf", "font/ttf"},
-	{".txt", "text/plain; charset=utf-8"},
+    {".html", "text/html; charset=utf-8"},
+    {".js", "text/javascript; charset=utf-8"},
+    {".mjs", "text/javascript; charset=utf-8"},
+    {".css", "text/css; charset=utf-8"},
+    {".json", "application/json"},
+    {".svg", "image/svg+xml"},
+    {".png", "image/png"},
+    {".jpg", "image/jpeg"},
+    {".ico", "image/x-icon"},
+    {".woff2", "font/woff2"},
+    {".woff", "font/woff"},
+    {".ttf", "font/ttf"},
+    {".txt", "text/plain; charset=utf-8"},
 };
 
 static const char *mime_for(const char *path)
@@ -111,9 +111,9 @@ int static_serve(struct server_state *s, struct rctx *c, struct err *e)
 	MHD_add_response_header(resp, "Vary", "Accept-Encoding");
 	if (gzipped)
 		MHD_add_response_header(resp, "Content-Encoding", "gzip");
-	MHD_add_response_header(resp, "Cache-Control",
-				strncmp(rel, "/assets/", 8) == 0 ? "public, max-age=31536000, immutable"
-								 : "no-cache");
+	MHD_add_response_header(
+	    resp, "Cache-Control",
+	    strncmp(rel, "/assets/", 8) == 0 ? "public, max-age=31536000, immutable" : "no-cache");
 	c->static_resp = resp;
 	c->req.status = 200;
 	return 0;

@@ -11,11 +11,12 @@ int username_check(const char *u, struct err *e)
 
 	if (n < USERNAME_MIN || n > USERNAME_MAX)
 		return err_field(e, ERR_VALIDATION, "username", "用户名长度应为%d到%d个字符",
-				 USERNAME_MIN, USERNAME_MAX);
+		                 USERNAME_MIN, USERNAME_MAX);
 	for (const char *p = u; *p; p++)
-		if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || strchr("_.-", *p)))
+		if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) ||
+		      strchr("_.-", *p)))
 			return err_field(e, ERR_VALIDATION, "username",
-					 "用户名只能包含小写字母、数字、下划线、点和连字符");
+			                 "用户名只能包含小写字母、数字、下划线、点和连字符");
 	return 0;
 }
 
@@ -25,20 +26,20 @@ int dept_code_check(const char *code, struct err *e)
 
 	if (n < 1 || n > DEPT_CODE_MAX)
 		return err_field(e, ERR_VALIDATION, "code", "部门代码长度应为1到%d个字符",
-				 DEPT_CODE_MAX);
+		                 DEPT_CODE_MAX);
 	for (const char *p = code; *p; p++)
 		if (!(isupper((unsigned char)*p) || isdigit((unsigned char)*p)))
 			return err_field(e, ERR_VALIDATION, "code",
-					 "部门代码只能包含大写字母和数字（用于档号，如 BGS）");
+			                 "部门代码只能包含大写字母和数字（用于档号，如 BGS）");
 	return 0;
 }
 
 int org_create(struct db *db, const char *name, const char *code, int64_t *id, struct err *e)
 {
 	struct db_stmt *st = db_query(db, e,
-				      "INSERT INTO org (name, code, created_at) VALUES ($1, $2, $3)"
-				      " RETURNING id",
-				      "ssI", name, code, time_now());
+	                              "INSERT INTO org (name, code, created_at) VALUES ($1, $2, $3)"
+	                              " RETURNING id",
+	                              "ssI", name, code, time_now());
 	int rc;
 
 	if (st == NULL)
@@ -62,7 +63,7 @@ int org_default(struct db *db, int64_t *id, struct err *e)
 }
 
 int dept_create(struct db *db, int64_t org_id, const char *code, const char *name,
-		int64_t parent_id, int64_t *id, struct err *e)
+                int64_t parent_id, int64_t *id, struct err *e)
 {
 	struct db_stmt *st;
 	bool found;
@@ -73,22 +74,23 @@ int dept_create(struct db *db, int64_t org_id, const char *code, const char *nam
 		return -1;
 	if (parent_id > 0) {
 		if (db_query_int(db, e, &dummy, &found,
-				 "SELECT id FROM department WHERE id = $1 AND org_id = $2", "II",
-				 parent_id, org_id))
+		                 "SELECT id FROM department WHERE id = $1 AND org_id = $2", "II",
+		                 parent_id, org_id))
 			return -1;
 		if (!found)
 			return err_field(e, ERR_VALIDATION, "parent_id", "上级部门不存在");
 	}
 	if (db_query_int(db, e, &dummy, &found,
-			 "SELECT id FROM department WHERE org_id = $1 AND code = $2", "Is", org_id,
-			 code))
+	                 "SELECT id FROM department WHERE org_id = $1 AND code = $2", "Is", org_id,
+	                 code))
 		return -1;
 	if (found)
 		return err_field(e, ERR_CONFLICT, "code", "部门代码 %s 已存在", code);
-	st = db_query(db, e,
-		      "INSERT INTO department (org_id, code, name, parent_id) VALUES ($1, $2, $3, $4)"
-		      " RETURNING id",
-		      "Iss", org_id, code, name);
+	st = db_query(
+	    db, e,
+	    "INSERT INTO department (org_id, code, name, parent_id) VALUES ($1, $2, $3, $4)"
+	    " RETURNING id",
+	    "Iss", org_id, code, name);
 	if (st == NULL)
 		return -1;
 	if (parent_id > 0)
@@ -105,21 +107,22 @@ int dept_by_code(struct db *db, int64_t org_id, const char *code, int64_t *id, s
 	bool found;
 
 	if (db_query_int(db, e, id, &found,
-			 "SELECT id FROM department WHERE org_id = $1 AND code = $2 AND active = 1",
-			 "Is", org_id, code))
+	                 "SELECT id FROM department WHERE org_id = $1 AND code = $2 AND active = 1",
+	                 "Is", org_id, code))
 		return -1;
 	if (!found)
-		return err_field(e, ERR_VALIDATION, "department_code", "部门不存在或已停用：%s", code);
+		return err_field(e, ERR_VALIDATION, "department_code", "部门不存在或已停用：%s",
+		                 code);
 	return 0;
 }
 
 int dept_set_leaders(struct db *db, int64_t dept_id, int64_t head_id, int64_t leader_id,
-		     struct err *e)
+                     struct err *e)
 {
 	struct db_stmt *st = db_query(db, e,
-				      "UPDATE department SET head_id = $1, leader_id = $2,"
-				      " version = version + 1 WHERE id = $3",
-				      NULL);
+	                              "UPDATE department SET head_id = $1, leader_id = $2,"
+	                              " version = version + 1 WHERE id = $3",
+	                              NULL);
 
 	if (st == NULL)
 		return -1;
@@ -131,11 +134,10 @@ int dept_set_leaders(struct db *db, int64_t dept_id, int64_t head_id, int64_t le
 	return rc < 0 ? -1 : 0;
 }
 
-int user_by_username(struct db *db, const char *username, int64_t *id, bool *found,
-		     struct err *e)
+int user_by_username(struct db *db, const char *username, int64_t *id, bool *found, struct err *e)
 {
 	return db_query_int(db, e, id, found, "SELECT id FROM app_user WHERE username = $1", "s",
-			    username);
+	                    username);
 }
 
 static int set_roles(struct db *db, int64_t user_id, unsigned roles, struct err *e)
@@ -146,7 +148,7 @@ static int set_roles(struct db *db, int64_t user_id, unsigned roles, struct err 
 		if (!(roles & role_table[i].bit))
 			continue;
 		if (db_execf(db, e, "INSERT INTO user_role (user_id, role) VALUES ($1, $2)", "Is",
-			     user_id, role_table[i].code) < 0)
+		             user_id, role_table[i].code) < 0)
 			return -1;
 	}
 	return 0;
@@ -174,12 +176,13 @@ int user_create(struct db *db, int64_t org_id, struct user_new *u, int64_t *id, 
 	}
 	if (password_hash(u->password, hash, sizeof hash, e))
 		goto out;
-	st = db_query(db, e,
-		      "INSERT INTO app_user (org_id, username, name, department_id, password_hash,"
-		      " must_change, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)"
-		      " RETURNING id",
-		      "IssIsiI", org_id, u->username, u->name, u->department_id, hash,
-		      u->must_change ? 1 : 0, time_now());
+	st =
+	    db_query(db, e,
+	             "INSERT INTO app_user (org_id, username, name, department_id, password_hash,"
+	             " must_change, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)"
+	             " RETURNING id",
+	             "IssIsiI", org_id, u->username, u->name, u->department_id, hash,
+	             u->must_change ? 1 : 0, time_now());
 	if (st == NULL)
 		goto out;
 	rc = db_step(st, e);
@@ -197,12 +200,12 @@ out:
 json_t *user_json(struct db *db, int64_t org_id, int64_t user_id, struct err *e)
 {
 	struct db_stmt *st = db_query(
-		db, e,
-		"SELECT u.id, u.username, u.name, u.must_change, u.active, u.version, d.id, d.code,"
-		" d.name, (SELECT group_concat(role) FROM user_role WHERE user_id = u.id)"
-		" FROM app_user u JOIN department d ON d.id = u.department_id"
-		" WHERE u.id = $1 AND u.org_id = $2",
-		"II", user_id, org_id);
+	    db, e,
+	    "SELECT u.id, u.username, u.name, u.must_change, u.active, u.version, d.id, d.code,"
+	    " d.name, (SELECT group_concat(role) FROM user_role WHERE user_id = u.id)"
+	    " FROM app_user u JOIN department d ON d.id = u.department_id"
+	    " WHERE u.id = $1 AND u.org_id = $2",
+	    "II", user_id, org_id);
 	struct err ignored = ERR_INIT;
 	json_t *j = NULL;
 	unsigned roles = 0;
@@ -214,12 +217,12 @@ json_t *user_json(struct db *db, int64_t org_id, int64_t user_id, struct err *e)
 	if (rc == DB_ROW) {
 		role_parse_list(db_col_text(st, 9), &roles, &ignored);
 		j = json_pack("{s:I, s:s, s:s, s:b, s:b, s:I, s:{s:I, s:s, s:s}, s:o}", "id",
-			      (json_int_t)db_col_int(st, 0), "username", db_col_text(st, 1), "name",
-			      db_col_text(st, 2), "must_change_password", (int)db_col_int(st, 3),
-			      "active", (int)db_col_int(st, 4), "version",
-			      (json_int_t)db_col_int(st, 5), "department", "id",
-			      (json_int_t)db_col_int(st, 6), "code", db_col_text(st, 7), "name",
-			      db_col_text(st, 8), "roles", role_json(roles));
+		              (json_int_t)db_col_int(st, 0), "username", db_col_text(st, 1), "name",
+		              db_col_text(st, 2), "must_change_password", (int)db_col_int(st, 3),
+		              "active", (int)db_col_int(st, 4), "version",
+		              (json_int_t)db_col_int(st, 5), "department", "id",
+		              (json_int_t)db_col_int(st, 6), "code", db_col_text(st, 7), "name",
+		              db_col_text(st, 8), "roles", role_json(roles));
 	} else if (rc == DB_DONE) {
 		err_set(e, ERR_NOT_FOUND, "用户不存在");
 	}

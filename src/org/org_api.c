@@ -11,32 +11,33 @@
 #include <string.h>
 
 #define USER_LIST_SQL                                                                              \
-	"SELECT u.id, u.username, u.name, u.must_change, u.active, u.version, d.id, d.code, d.name," \
-	" (SELECT group_concat(role) FROM user_role WHERE user_id = u.id)"                          \
-	" FROM app_user u JOIN department d ON d.id = u.department_id"                              \
-	" WHERE u.org_id = $1 AND ($2 IS NULL OR u.department_id = $2)"                             \
+	"SELECT u.id, u.username, u.name, u.must_change, u.active, u.version, d.id, d.code, "      \
+	"d.name,"                                                                                  \
+	" (SELECT group_concat(role) FROM user_role WHERE user_id = u.id)"                         \
+	" FROM app_user u JOIN department d ON d.id = u.department_id"                             \
+	" WHERE u.org_id = $1 AND ($2 IS NULL OR u.department_id = $2)"                            \
 	" AND ($3 IS NULL OR u.name LIKE '%' || $3 || '%' OR u.username LIKE '%' || $3 || '%')"
 
 static int get_departments(struct req *r, struct err *e)
 {
 	json_t *items = db_query_json(
-		r->db, e, 10000,
-		"SELECT id, code, name, parent_id, head_id, leader_id, active, version FROM department"
-		" WHERE org_id = $1 ORDER BY sort, id",
-		"I", r->who.org_id);
+	    r->db, e, 10000,
+	    "SELECT id, code, name, parent_id, head_id, leader_id, active, version FROM department"
+	    " WHERE org_id = $1 ORDER BY sort, id",
+	    "I", r->who.org_id);
 	size_t i;
 	json_t *d;
 
 	if (items == NULL)
 		return -1;
-	json_array_foreach(items, i, d)
-		json_object_set(d, "active", json_boolean(json_integer_value(json_object_get(d, "active"))));
+	json_array_foreach(items, i, d) json_object_set(
+	    d, "active", json_boolean(json_integer_value(json_object_get(d, "active"))));
 	req_reply(r, 200, json_list(items, (int64_t)json_array_size(items)));
 	return 0;
 }
 
-static const char *const dept_fields[] = {"code", "name", "parent_id", "head_id", "leader_id",
-					  "active", "version", NULL};
+static const char *const dept_fields[] = {"code",      "name",   "parent_id", "head_id",
+                                          "leader_id", "active", "version",   NULL};
 
 static int post_department(struct req *r, struct err *e)
 {
@@ -52,10 +53,10 @@ static int post_department(struct req *r, struct err *e)
 		return -1;
 	req_audit_object(r, "department", id);
 	snprintf(r->audit_detail, sizeof r->audit_detail, "%s %s", code, name);
-	req_reply(r, 201, json_pack("{s:I, s:s, s:s, s:o, s:b, s:i}", "id", (json_int_t)id, "code",
-				    code, "name", name, "parent_id",
-				    parent ? json_integer(parent) : json_null(), "active", 1,
-				    "version", 1));
+	req_reply(r, 201,
+	          json_pack("{s:I, s:s, s:s, s:o, s:b, s:i}", "id", (json_int_t)id, "code", code,
+	                    "name", name, "parent_id", parent ? json_integer(parent) : json_null(),
+	                    "active", 1, "version", 1));
 	return 0;
 }
 
@@ -67,8 +68,8 @@ static int check_user_in_org(struct req *r, int64_t user_id, const char *field, 
 	if (user_id <= 0)
 		return 0;
 	if (db_query_int(r->db, e, &dummy, &found,
-			 "SELECT id FROM app_user WHERE id = $1 AND org_id = $2", "II", user_id,
-			 r->who.org_id))
+	                 "SELECT id FROM app_user WHERE id = $1 AND org_id = $2", "II", user_id,
+	                 r->who.org_id))
 		return -1;
 	return found ? 0 : err_field(e, ERR_VALIDATION, field, "指定的用户不存在");
 }
@@ -93,17 +94,19 @@ static int patch_department(struct req *r, struct err *e)
 		return err_field(e, ERR_VALIDATION, "code", "部门代码创建后不能修改（档号依赖它）");
 	if (parent == id)
 		return err_field(e, ERR_VALIDATION, "parent_id", "上级部门不能是自身");
-	if (check_user_in_org(r, head, "head_id", e) || check_user_in_org(r, leader, "leader_id", e))
+	if (check_user_in_org(r, head, "head_id", e) ||
+	    check_user_in_org(r, leader, "leader_id", e))
 		return -1;
-	st = db_query(r->db, e,
-		      "UPDATE department SET name = coalesce($1, name),"
-		      " parent_id = CASE WHEN $2 < 0 THEN parent_id WHEN $2 = 0 THEN NULL ELSE $2 END,"
-		      " head_id = CASE WHEN $3 < 0 THEN head_id WHEN $3 = 0 THEN NULL ELSE $3 END,"
-		      " leader_id = CASE WHEN $4 < 0 THEN leader_id WHEN $4 = 0 THEN NULL ELSE $4 END,"
-		      " active = CASE WHEN $5 THEN $6 ELSE active END, version = version + 1"
-		      " WHERE id = $7 AND org_id = $8 AND version = $9",
-		      "sIIIiiIII", name, parent, head, leader, has_active, active ? 1 : 0, id,
-		      r->who.org_id, version);
+	st = db_query(
+	    r->db, e,
+	    "UPDATE department SET name = coalesce($1, name),"
+	    " parent_id = CASE WHEN $2 < 0 THEN parent_id WHEN $2 = 0 THEN NULL ELSE $2 END,"
+	    " head_id = CASE WHEN $3 < 0 THEN head_id WHEN $3 = 0 THEN NULL ELSE $3 END,"
+	    " leader_id = CASE WHEN $4 < 0 THEN leader_id WHEN $4 = 0 THEN NULL ELSE $4 END,"
+	    " active = CASE WHEN $5 THEN $6 ELSE active END, version = version + 1"
+	    " WHERE id = $7 AND org_id = $8 AND version = $9",
+	    "sIIIiiIII", name, parent, head, leader, has_active, active ? 1 : 0, id, r->who.org_id,
+	    version);
 	if (st == NULL)
 		return -1;
 	rc = db_step(st, e);
@@ -114,17 +117,18 @@ static int patch_department(struct req *r, struct err *e)
 		int64_t cur;
 		bool found;
 		if (db_query_int(r->db, e, &cur, &found,
-				 "SELECT version FROM department WHERE id = $1 AND org_id = $2", "II",
-				 id, r->who.org_id))
+		                 "SELECT version FROM department WHERE id = $1 AND org_id = $2",
+		                 "II", id, r->who.org_id))
 			return -1;
 		return found ? err_set(e, ERR_CONFLICT, "部门已被他人修改，请刷新后重试")
-			     : err_set(e, ERR_NOT_FOUND, "部门不存在");
+		             : err_set(e, ERR_NOT_FOUND, "部门不存在");
 	}
 	req_audit_object(r, "department", id);
-	req_reply(r, 200, db_query_json(r->db, e, 1,
-					"SELECT id, code, name, parent_id, head_id, leader_id,"
-					" active, version FROM department WHERE id = $1",
-					"I", id));
+	req_reply(r, 200,
+	          db_query_json(r->db, e, 1,
+	                        "SELECT id, code, name, parent_id, head_id, leader_id,"
+	                        " active, version FROM department WHERE id = $1",
+	                        "I", id));
 	return r->json ? 0 : -1;
 }
 
@@ -135,11 +139,11 @@ static json_t *user_row_json(struct db_stmt *st)
 
 	role_parse_list(db_col_text(st, 9), &roles, &ignored);
 	return json_pack("{s:I, s:s, s:s, s:b, s:b, s:I, s:{s:I, s:s, s:s}, s:o}", "id",
-			 (json_int_t)db_col_int(st, 0), "username", db_col_text(st, 1), "name",
-			 db_col_text(st, 2), "must_change_password", (int)db_col_int(st, 3),
-			 "active", (int)db_col_int(st, 4), "version", (json_int_t)db_col_int(st, 5),
-			 "department", "id", (json_int_t)db_col_int(st, 6), "code",
-			 db_col_text(st, 7), "name", db_col_text(st, 8), "roles", role_json(roles));
+	                 (json_int_t)db_col_int(st, 0), "username", db_col_text(st, 1), "name",
+	                 db_col_text(st, 2), "must_change_password", (int)db_col_int(st, 3),
+	                 "active", (int)db_col_int(st, 4), "version", (json_int_t)db_col_int(st, 5),
+	                 "department", "id", (json_int_t)db_col_int(st, 6), "code",
+	                 db_col_text(st, 7), "name", db_col_text(st, 8), "roles", role_json(roles));
 }
 
 static int get_users(struct req *r, struct err *e)
@@ -167,8 +171,8 @@ static int get_users(struct req *r, struct err *e)
 	db_reset(st);
 	if (rc < 0)
 		return -1;
-	st = db_query(r->db, e, USER_LIST_SQL " ORDER BY d.sort, d.id, u.id LIMIT $4 OFFSET $5", "I",
-		      r->who.org_id);
+	st = db_query(r->db, e, USER_LIST_SQL " ORDER BY d.sort, d.id, u.id LIMIT $4 OFFSET $5",
+	              "I", r->who.org_id);
 	if (st == NULL)
 		return -1;
 	if (dept)
@@ -202,8 +206,8 @@ static int get_user(struct req *r, struct err *e)
 	return 0;
 }
 
-static const char *const user_fields[] = {"username", "name", "department_code", "roles",
-					  "password", "active", "version", NULL};
+static const char *const user_fields[] = {"username", "name",   "department_code", "roles",
+                                          "password", "active", "version",         NULL};
 
 static int roles_from_json(json_t *arr, unsigned *out, struct err *e)
 {
@@ -216,7 +220,7 @@ static int roles_from_json(json_t *arr, unsigned *out, struct err *e)
 		unsigned bit = role_from_code(json_string_value(v));
 		if (bit == 0)
 			return err_field(e, ERR_VALIDATION, "roles", "未知角色：%.40s",
-					 json_string_value(v));
+			                 json_string_value(v));
 		*out |= bit;
 	}
 	return 0;
@@ -281,16 +285,16 @@ static int patch_user_fields(struct req *r, int64_t id, struct err *e)
 		return -1;
 	if (roles_json && roles == 0)
 		return err_field(e, ERR_VALIDATION, "roles", "至少需要一个角色");
-	if (id == r->who.user_id && ((roles_json && !(roles & ROLE_SYSADMIN)) ||
-				     (has_active && !active)))
+	if (id == r->who.user_id &&
+	    ((roles_json && !(roles & ROLE_SYSADMIN)) || (has_active && !active)))
 		return err_set(e, ERR_VALIDATION, "不能停用自己或移除自己的系统管理员角色");
 	st = db_query(r->db, e,
-		      "UPDATE app_user SET name = coalesce($1, name),"
-		      " department_id = CASE WHEN $2 > 0 THEN $2 ELSE department_id END,"
-		      " active = CASE WHEN $3 THEN $4 ELSE active END, version = version + 1,"
-		      " updated_at = $5 WHERE id = $6 AND org_id = $7 AND version = $8",
-		      "sIiiIIII", name, dept_id, has_active, active ? 1 : 0, time_now(), id,
-		      r->who.org_id, version);
+	              "UPDATE app_user SET name = coalesce($1, name),"
+	              " department_id = CASE WHEN $2 > 0 THEN $2 ELSE department_id END,"
+	              " active = CASE WHEN $3 THEN $4 ELSE active END, version = version + 1,"
+	              " updated_at = $5 WHERE id = $6 AND org_id = $7 AND version = $8",
+	              "sIiiIIII", name, dept_id, has_active, active ? 1 : 0, time_now(), id,
+	              r->who.org_id, version);
 	if (st == NULL)
 		return -1;
 	rc = db_step(st, e);
@@ -309,8 +313,9 @@ static int patch_user_fields(struct req *r, int64_t id, struct err *e)
 			return -1;
 		for (int i = 0; i < ROLE_COUNT; i++)
 			if ((roles & role_table[i].bit) &&
-			    db_execf(r->db, e, "INSERT INTO user_role (user_id, role) VALUES ($1, $2)",
-				     "Is", id, role_table[i].code) < 0)
+			    db_execf(r->db, e,
+			             "INSERT INTO user_role (user_id, role) VALUES ($1, $2)", "Is",
+			             id, role_table[i].code) < 0)
 				return -1;
 	}
 	if (has_active && !active && session_end_all(r->db, id, e))
@@ -355,25 +360,24 @@ static int get_roles(struct req *r, struct err *e)
 
 	for (int i = 0; i < ROLE_COUNT; i++)
 		json_array_append_new(items, json_pack("{s:s, s:s}", "code", role_table[i].code,
-						       "name", role_table[i].name));
+		                                       "name", role_table[i].name));
 	req_reply(r, 200, json_list(items, ROLE_COUNT));
 	return 0;
 }
 
 static const struct route org_routes[] = {
-	{"GET", "/api/v1/departments", get_departments, 0, 0, NULL},
-	{"POST", "/api/v1/departments", post_department, 0, ROLE_SYSADMIN, "department.create"},
-	{"PATCH", "/api/v1/departments/{id}", patch_department, 0, ROLE_SYSADMIN,
-	 "department.update"},
-	{"GET", "/api/v1/users", get_users, 0, 0, NULL},
-	{"GET", "/api/v1/users/{id}", get_user, 0, 0, NULL},
-	{"POST", "/api/v1/users", post_user, 0, ROLE_SYSADMIN, "user.create"},
-	{"PATCH", "/api/v1/users/{id}", patch_user, 0, ROLE_SYSADMIN, "user.update"},
-	{"GET", "/api/v1/roles", get_roles, 0, 0, NULL},
+    {"GET", "/api/v1/departments", get_departments, 0, 0, NULL},
+    {"POST", "/api/v1/departments", post_department, 0, ROLE_SYSADMIN, "department.create"},
+    {"PATCH", "/api/v1/departments/{id}", patch_department, 0, ROLE_SYSADMIN, "department.update"},
+    {"GET", "/api/v1/users", get_users, 0, 0, NULL},
+    {"GET", "/api/v1/users/{id}", get_user, 0, 0, NULL},
+    {"POST", "/api/v1/users", post_user, 0, ROLE_SYSADMIN, "user.create"},
+    {"PATCH", "/api/v1/users/{id}", patch_user, 0, ROLE_SYSADMIN, "user.update"},
+    {"GET", "/api/v1/roles", get_roles, 0, 0, NULL},
 };
 
 const struct module org_module = {
-	.name = "org",
-	.routes = org_routes,
-	.route_count = sizeof org_routes / sizeof org_routes[0],
+    .name = "org",
+    .routes = org_routes,
+    .route_count = sizeof org_routes / sizeof org_routes[0],
 };

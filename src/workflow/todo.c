@@ -15,11 +15,11 @@ int todo_add(struct db *db, const struct todo_new *t, struct err *e)
 	int rc;
 
 	st = db_query(db, e,
-		      "INSERT INTO todo (org_id, user_id, kind, object_id, title, step, due_date,"
-		      " instance_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
-		      " ON CONFLICT DO NOTHING",
-		      "IIsIss", t->org_id, t->user_id, t->kind, t->object_id, t->title,
-		      t->step ? t->step : "");
+	              "INSERT INTO todo (org_id, user_id, kind, object_id, title, step, due_date,"
+	              " instance_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+	              " ON CONFLICT DO NOTHING",
+	              "IIsIss", t->org_id, t->user_id, t->kind, t->object_id, t->title,
+	              t->step ? t->step : "");
 	if (st == NULL)
 		return -1;
 	if (t->due_date > 0) {
@@ -36,24 +36,25 @@ int todo_add(struct db *db, const struct todo_new *t, struct err *e)
 }
 
 int todo_close(struct db *db, const char *kind, int64_t object_id, int64_t user_id,
-	       const char *step, struct err *e)
+               const char *step, struct err *e)
 {
 	return db_execf(db, e,
-			"UPDATE todo SET done_at = $1 WHERE kind = $2 AND object_id = $3"
-			" AND done_at IS NULL AND ($4 = 0 OR user_id = $4) AND ($5 IS NULL OR step = $5)",
-			"IsIIs", time_now(), kind, object_id, user_id, step) < 0
-		       ? -1
-		       : 0;
+	                "UPDATE todo SET done_at = $1 WHERE kind = $2 AND object_id = $3"
+	                " AND done_at IS NULL AND ($4 = 0 OR user_id = $4) AND ($5 IS NULL OR step "
+	                "= $5)",
+	                "IsIIs", time_now(), kind, object_id, user_id, step) < 0
+	           ? -1
+	           : 0;
 }
 
 int notice_add(struct db *db, const struct notice_new *n, struct err *e)
 {
-	struct db_stmt *st = db_query(db, e,
-				      "INSERT INTO notice (org_id, user_id, kind, title, body,"
-				      " object_kind, object_id, created_at)"
-				      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-				      "IIssss", n->org_id, n->user_id, n->kind, n->title, n->body,
-				      n->object_kind);
+	struct db_stmt *st =
+	    db_query(db, e,
+	             "INSERT INTO notice (org_id, user_id, kind, title, body,"
+	             " object_kind, object_id, created_at)"
+	             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+	             "IIssss", n->org_id, n->user_id, n->kind, n->title, n->body, n->object_kind);
 	int rc;
 
 	if (st == NULL)
@@ -74,11 +75,11 @@ static json_t *todo_row(struct db_stmt *st)
 	if (!db_col_is_null(st, 8))
 		time_iso(db_col_int(st, 8), done);
 	return json_pack("{s:I, s:s, s:I, s:s, s:s, s:o, s:o, s:s, s:o}", "id",
-			 (json_int_t)db_col_int(st, 0), "kind", db_col_text(st, 1), "object_id",
-			 (json_int_t)db_col_int(st, 2), "title", db_col_text(st, 3), "step",
-			 db_col_text(st, 4), "due", db_col_json(st, 5), "instance_id",
-			 db_col_json(st, 6), "since", created,
-			 "done_at", done[0] ? json_string(done) : json_null());
+	                 (json_int_t)db_col_int(st, 0), "kind", db_col_text(st, 1), "object_id",
+	                 (json_int_t)db_col_int(st, 2), "title", db_col_text(st, 3), "step",
+	                 db_col_text(st, 4), "due", db_col_json(st, 5), "instance_id",
+	                 db_col_json(st, 6), "since", created, "done_at",
+	                 done[0] ? json_string(done) : json_null());
 }
 
 static int list_todos(struct req *r, bool open, struct err *e)
@@ -91,12 +92,13 @@ static int list_todos(struct req *r, bool open, struct err *e)
 
 	if (req_paging(r, &limit, &offset, e))
 		goto fail;
-	st = db_query(r->db, e,
-		      open ? "SELECT kind, count(*) FROM todo WHERE user_id = $1 AND done_at IS NULL"
-			     " GROUP BY kind"
-			   : "SELECT kind, count(*) FROM todo WHERE user_id = $1 AND done_at IS NOT NULL"
-			     " GROUP BY kind",
-		      "I", r->who.user_id);
+	st = db_query(
+	    r->db, e,
+	    open ? "SELECT kind, count(*) FROM todo WHERE user_id = $1 AND done_at IS NULL"
+	           " GROUP BY kind"
+	         : "SELECT kind, count(*) FROM todo WHERE user_id = $1 AND done_at IS NOT NULL"
+	           " GROUP BY kind",
+	    "I", r->who.user_id);
 	if (st == NULL)
 		goto fail;
 	while ((rc = db_step(st, e)) == DB_ROW) {
@@ -107,16 +109,17 @@ static int list_todos(struct req *r, bool open, struct err *e)
 	db_reset(st);
 	if (rc < 0)
 		goto fail;
-	st = db_query(r->db, e,
-		      open ? "SELECT id, kind, object_id, title, step, due_date, instance_id,"
-			     " created_at, done_at FROM todo WHERE user_id = $1 AND done_at IS NULL"
-			     " AND ($2 IS NULL OR kind = $2) ORDER BY created_at DESC, id DESC"
-			     " LIMIT $3 OFFSET $4"
-			   : "SELECT id, kind, object_id, title, step, due_date, instance_id,"
-			     " created_at, done_at FROM todo WHERE user_id = $1 AND done_at IS NOT NULL"
-			     " AND ($2 IS NULL OR kind = $2) ORDER BY done_at DESC, id DESC"
-			     " LIMIT $3 OFFSET $4",
-		      "IsII", r->who.user_id, kind, limit, offset);
+	st = db_query(
+	    r->db, e,
+	    open ? "SELECT id, kind, object_id, title, step, due_date, instance_id,"
+	           " created_at, done_at FROM todo WHERE user_id = $1 AND done_at IS NULL"
+	           " AND ($2 IS NULL OR kind = $2) ORDER BY created_at DESC, id DESC"
+	           " LIMIT $3 OFFSET $4"
+	         : "SELECT id, kind, object_id, title, step, due_date, instance_id,"
+	           " created_at, done_at FROM todo WHERE user_id = $1 AND done_at IS NOT NULL"
+	           " AND ($2 IS NULL OR kind = $2) ORDER BY done_at DESC, id DESC"
+	           " LIMIT $3 OFFSET $4",
+	    "IsII", r->who.user_id, kind, limit, offset);
 	if (st == NULL)
 		goto fail;
 	items = json_array();
@@ -127,8 +130,9 @@ static int list_todos(struct req *r, bool open, struct err *e)
 		json_decref(items);
 		goto fail;
 	}
-	req_reply(r, 200, json_pack("{s:o, s:I, s:o}", "items", items, "total", (json_int_t)total,
-				    "counts", counts));
+	req_reply(r, 200,
+	          json_pack("{s:o, s:I, s:o}", "items", items, "total", (json_int_t)total, "counts",
+	                    counts));
 	return 0;
 fail:
 	json_decref(counts);
@@ -155,16 +159,16 @@ static int get_notices(struct req *r, struct err *e)
 
 	if (req_paging(r, &limit, &offset, e) ||
 	    db_query_int(r->db, e, &total, &found, "SELECT count(*) FROM notice WHERE user_id = $1",
-			 "I", r->who.user_id) ||
+	                 "I", r->who.user_id) ||
 	    db_query_int(r->db, e, &unread, &found,
-			 "SELECT count(*) FROM notice WHERE user_id = $1 AND read_at IS NULL", "I",
-			 r->who.user_id))
+	                 "SELECT count(*) FROM notice WHERE user_id = $1 AND read_at IS NULL", "I",
+	                 r->who.user_id))
 		return -1;
 	items = db_query_json(r->db, e, (size_t)limit,
-			      "SELECT id, kind, title, body, object_kind, object_id, created_at,"
-			      " read_at IS NOT NULL AS read FROM notice WHERE user_id = $1"
-			      " ORDER BY id DESC LIMIT $2 OFFSET $3",
-			      "III", r->who.user_id, limit, offset);
+	                      "SELECT id, kind, title, body, object_kind, object_id, created_at,"
+	                      " read_at IS NOT NULL AS read FROM notice WHERE user_id = $1"
+	                      " ORDER BY id DESC LIMIT $2 OFFSET $3",
+	                      "III", r->who.user_id, limit, offset);
 	if (items == NULL)
 		return -1;
 	json_array_foreach(items, i, row)
@@ -173,10 +177,11 @@ static int get_notices(struct req *r, struct err *e)
 		time_iso(json_integer_value(json_object_get(row, "created_at")), ts);
 		json_object_set_new(row, "created_at", json_string(ts));
 		json_object_set_new(row, "read",
-				    json_boolean(json_integer_value(json_object_get(row, "read"))));
+		                    json_boolean(json_integer_value(json_object_get(row, "read"))));
 	}
-	req_reply(r, 200, json_pack("{s:o, s:I, s:I}", "items", items, "total", (json_int_t)total,
-				    "unread", (json_int_t)unread));
+	req_reply(r, 200,
+	          json_pack("{s:o, s:I, s:I}", "items", items, "total", (json_int_t)total, "unread",
+	                    (json_int_t)unread));
 	return 0;
 }
 
@@ -186,9 +191,10 @@ static int post_notice_read(struct req *r, struct err *e)
 
 	if (req_param_id(r, "id", &id, e))
 		return -1;
-	if (db_execf(r->db, e,
-		     "UPDATE notice SET read_at = coalesce(read_at, $1) WHERE id = $2 AND user_id = $3",
-		     "III", time_now(), id, r->who.user_id) < 0)
+	if (db_execf(
+	        r->db, e,
+	        "UPDATE notice SET read_at = coalesce(read_at, $1) WHERE id = $2 AND user_id = $3",
+	        "III", time_now(), id, r->who.user_id) < 0)
 		return -1;
 	if (db_changes(r->db) == 0)
 		return err_set(e, ERR_NOT_FOUND, "通知不存在");
@@ -200,23 +206,23 @@ static int post_notice_read(struct req *r, struct err *e)
 static int post_notices_read_all(struct req *r, struct err *e)
 {
 	if (db_execf(r->db, e,
-		     "UPDATE notice SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL", "II",
-		     time_now(), r->who.user_id) < 0)
+	             "UPDATE notice SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL", "II",
+	             time_now(), r->who.user_id) < 0)
 		return -1;
 	req_reply(r, 200, json_pack("{s:b}", "ok", 1));
 	return 0;
 }
 
 static const struct route todo_routes[] = {
-	{"GET", "/api/v1/todos", get_todos, 0, 0, NULL},
-	{"GET", "/api/v1/done", get_done, 0, 0, NULL},
-	{"GET", "/api/v1/notices", get_notices, 0, 0, NULL},
-	{"POST", "/api/v1/notices/{id}/read", post_notice_read, 0, 0, "notice.read"},
-	{"POST", "/api/v1/notices/read-all", post_notices_read_all, 0, 0, "notice.read_all"},
+    {"GET", "/api/v1/todos", get_todos, 0, 0, NULL},
+    {"GET", "/api/v1/done", get_done, 0, 0, NULL},
+    {"GET", "/api/v1/notices", get_notices, 0, 0, NULL},
+    {"POST", "/api/v1/notices/{id}/read", post_notice_read, 0, 0, "notice.read"},
+    {"POST", "/api/v1/notices/read-all", post_notices_read_all, 0, 0, "notice.read_all"},
 };
 
 const struct module todo_module = {
-	.name = "todo",
-	.routes = todo_routes,
-	.route_count = sizeof todo_routes / sizeof todo_routes[0],
+    .name = "todo",
+    .routes = todo_routes,
+    .route_count = sizeof todo_routes / sizeof todo_routes[0],
 };

@@ -30,12 +30,12 @@
 struct todo_new {
 	int64_t org_id;
 	int64_t user_id;
-	const char *kind;      /* module's object kind, also the UI route family */
-	int64_t object_id;     /* the business object */
-	const char *title;     /* what the list shows */
-	const char *step;      /* "签收", "核稿", "阅知" ... */
-	int due_date;          /* days since epoch, or 0 = none */
-	int64_t instance_id;   /* approval instance, or 0 */
+	const char *kind;    /* module's object kind, also the UI route family */
+	int64_t object_id;   /* the business object */
+	const char *title;   /* what the list shows */
+	const char *step;    /* "签收", "核稿", "阅知" ... */
+	int due_date;        /* days since epoch, or 0 = none */
+	int64_t instance_id; /* approval instance, or 0 */
 };
 
 /* Adds an open todo; a second open todo for the same (user, kind, object, step) is not added. */
@@ -43,14 +43,14 @@ int todo_add(struct db *db, const struct todo_new *t, struct err *e);
 /* Closes the open todos of a user (user_id > 0) or of everyone (user_id = 0) on an object;
  * step NULL = any step. Closed todos show in GET /api/v1/done. */
 int todo_close(struct db *db, const char *kind, int64_t object_id, int64_t user_id,
-	       const char *step, struct err *e);
+               const char *step, struct err *e);
 
 struct notice_new {
 	int64_t org_id;
 	int64_t user_id;
-	const char *kind;   /* "assigned", "reminded", "returned", "overdue", "finished", ... */
+	const char *kind; /* "assigned", "reminded", "returned", "overdue", "finished", ... */
 	const char *title;
-	const char *body;   /* may be NULL */
+	const char *body;        /* may be NULL */
 	const char *object_kind; /* link target, may be NULL */
 	int64_t object_id;
 };

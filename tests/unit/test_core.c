@@ -75,8 +75,8 @@ static void china_time_and_dates(void **state)
 static void jsonv_validates_fields(void **state)
 {
 	json_t *o = json_loads("{\"title\":\"关于加强检务督察的通知\",\"n\":5,\"d\":\"2026-13-01\","
-			       "\"blank\":\"  \",\"flag\":true,\"arr\":[\"a\",\"\"]}",
-			       0, NULL);
+	                       "\"blank\":\"  \",\"flag\":true,\"arr\":[\"a\",\"\"]}",
+	                       0, NULL);
 	static const char *const allowed[] = {"title", "n", "d", "blank", "flag", "arr", NULL};
 	static const char *const few[] = {"title", NULL};
 	struct err e = ERR_INIT;
@@ -168,14 +168,14 @@ static void roles_parse(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(buf_appends_and_detaches),
-		cmocka_unit_test(utf8_rejects_malformed),
-		cmocka_unit_test(china_time_and_dates),
-		cmocka_unit_test(jsonv_validates_fields),
-		cmocka_unit_test(password_policy),
-		cmocka_unit_test(argon2id_hash_and_verify),
-		cmocka_unit_test(tokens_are_random_and_hashed),
-		cmocka_unit_test(roles_parse),
+	    cmocka_unit_test(buf_appends_and_detaches),
+	    cmocka_unit_test(utf8_rejects_malformed),
+	    cmocka_unit_test(china_time_and_dates),
+	    cmocka_unit_test(jsonv_validates_fields),
+	    cmocka_unit_test(password_policy),
+	    cmocka_unit_test(argon2id_hash_and_verify),
+	    cmocka_unit_test(tokens_are_random_and_hashed),
+	    cmocka_unit_test(roles_parse),
 	};
 
 	if (sodium_init() < 0)

@@ -57,9 +57,11 @@ static void placeholders_bind_by_number(void **state)
 	/* the cached statement is reused with new values */
 	assert_int_equal(db_query_int(db, &e, &v, &found, "SELECT $2 * 10 + $1", "ii", 1, 2), 0);
 	assert_int_equal(v, 21);
-	json_t *rows = db_query_json(db, &e, 10, "SELECT $1 AS s, NULL AS n, 2.5 AS r", "s", "检察");
+	json_t *rows =
+	    db_query_json(db, &e, 10, "SELECT $1 AS s, NULL AS n, 2.5 AS r", "s", "检察");
 	assert_non_null(rows);
-	assert_string_equal(json_string_value(json_object_get(json_array_get(rows, 0), "s")), "检察");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(rows, 0), "s")),
+	                    "检察");
 	assert_true(json_is_null(json_object_get(json_array_get(rows, 0), "n")));
 	json_decref(rows);
 }
@@ -75,7 +77,7 @@ static void transactions_roll_back(void **state)
 	assert_int_equal(db_begin(db, &e), -1); /* no nesting */
 	err_clear(&e);
 	assert_true(db_execf(db, &e, "INSERT INTO org (name, code, created_at) VALUES ($1, $2, 0)",
-			     "ss", "甲院", "甲检") == 1);
+	                     "ss", "甲院", "甲检") == 1);
 	db_rollback(db);
 	assert_int_equal(db_query_int(db, &e, &n, &found, "SELECT count(*) FROM org", NULL), 0);
 	assert_int_equal(n, 0);
@@ -86,14 +88,19 @@ static void constraint_errors_map_to_kinds(void **state)
 	struct db *db = *state;
 	struct err e = ERR_INIT;
 
-	assert_true(db_execf(db, &e, "INSERT INTO org (id, name, code, created_at) VALUES (7, 'a', 'b', 0)",
-			     NULL) == 1);
-	assert_int_equal(db_execf(db, &e, "INSERT INTO org (id, name, code, created_at) VALUES (7, 'a', 'b', 0)",
-				  NULL), -1);
+	assert_true(db_execf(db, &e,
+	                     "INSERT INTO org (id, name, code, created_at) VALUES (7, 'a', 'b', 0)",
+	                     NULL) == 1);
+	assert_int_equal(
+	    db_execf(db, &e, "INSERT INTO org (id, name, code, created_at) VALUES (7, 'a', 'b', 0)",
+	             NULL),
+	    -1);
 	assert_int_equal(e.kind, ERR_CONFLICT);
 	err_clear(&e);
-	assert_int_equal(db_execf(db, &e, "INSERT INTO department (org_id, code, name) VALUES (999, 'X', 'x')",
-				  NULL), -1);
+	assert_int_equal(
+	    db_execf(db, &e, "INSERT INTO department (org_id, code, name) VALUES (999, 'X', 'x')",
+	             NULL),
+	    -1);
 	assert_int_equal(e.kind, ERR_VALIDATION);
 }
 
@@ -124,8 +131,11 @@ static void audit_chain_detects_tampering(void **state)
 	assert_int_equal(db_exec(db, "DELETE FROM audit_log WHERE id = 2", &e), -1);
 	err_clear(&e);
 	/* someone with file access drops the guard and edits row 3 */
-	assert_int_equal(db_exec(db, "DROP TRIGGER audit_log_no_update;"
-				     "UPDATE audit_log SET actor = 'mallory' WHERE id = 3", &e), 0);
+	assert_int_equal(db_exec(db,
+	                         "DROP TRIGGER audit_log_no_update;"
+	                         "UPDATE audit_log SET actor = 'mallory' WHERE id = 3",
+	                         &e),
+	                 0);
 	assert_int_equal(audit_verify(db, &bad, why, sizeof why, &rows, &e), 1);
 	assert_int_equal(bad, 3);
 	assert_non_null(strstr(why, "edited"));
@@ -158,11 +168,11 @@ static void route_patterns_match(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(placeholders_bind_by_number, setup, teardown),
-		cmocka_unit_test_setup_teardown(transactions_roll_back, setup, teardown),
-		cmocka_unit_test_setup_teardown(constraint_errors_map_to_kinds, setup, teardown),
-		cmocka_unit_test_setup_teardown(audit_chain_detects_tampering, setup, teardown),
-		cmocka_unit_test(route_patterns_match),
+	    cmocka_unit_test_setup_teardown(placeholders_bind_by_number, setup, teardown),
+	    cmocka_unit_test_setup_teardown(transactions_roll_back, setup, teardown),
+	    cmocka_unit_test_setup_teardown(constraint_errors_map_to_kinds, setup, teardown),
+	    cmocka_unit_test_setup_teardown(audit_chain_detects_tampering, setup, teardown),
+	    cmocka_unit_test(route_patterns_match),
 	};
 
 	if (sodium_init() < 0)
