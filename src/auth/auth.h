@@ -88,9 +88,15 @@ int principal_load(struct db *db, int64_t user_id, struct principal *p, bool *fo
  */
 int session_login(struct db *db, const char *username, char *pw, const char *ip,
                   struct principal *p, char cookie_out[64], struct err *e);
-/* Resolves a cookie value; expired or unknown sessions give found=false (and are deleted). */
+/* Resolves a cookie value without writing (it runs inside the request's read snapshot). Expired
+ * or unknown sessions give found=false. *after says what session_after_request() must do once
+ * the request's transaction has ended: refresh last_seen (at most once a minute) or delete an
+ * expired session. */
+enum session_after { SESSION_KEEP, SESSION_TOUCH, SESSION_DELETE };
 int session_lookup(struct db *db, const char *cookie, struct principal *p, bool *found,
-                   struct err *e);
+                   enum session_after *after, struct err *e);
+int session_after_request(struct db *db, const char *cookie, enum session_after after,
+                          struct err *e);
 /* A new session for a user (after login or a password change). */
 int session_create(struct db *db, int64_t user_id, const char *ip, char cookie_out[64],
                    char csrf_out[64], struct err *e);

@@ -161,45 +161,60 @@ out:
 	return rc;
 }
 
+/* Read-only, one query: the session and its user together. Writing last_seen or deleting an
+ * expired session is left to session_after_request(), outside the request's read snapshot. */
 int session_lookup(struct db *db, const char *cookie, struct principal *p, bool *found,
-                   struct err *e)
+                   enum session_after *after, struct err *e)
 {
-	int64_t now = time_now(), created, seen, user_id;
-	char hash[65], csrf[64];
+	int64_t now = time_now(), created, seen;
+	char hash[65];
 	struct db_stmt *st;
 	int rc;
 
 	*found = false;
+	*after = SESSION_KEEP;
 	token_hash(cookie, hash);
 	st = db_query(db, e,
-	              "SELECT user_id, created_at, last_seen, csrf_token FROM session"
-	              " WHERE id_hash = $1",
+	              "SELECT " PRINCIPAL_COLUMNS ", s.created_at, s.last_seen, s.csrf_token"
+	              " FROM session s JOIN app_user u ON u.id = s.user_id"
+	              " WHERE s.id_hash = $1 AND u.active = 1",
 	              "s", hash);
 	if (st == NULL)
 		return -1;
+	memset(p, 0, sizeof *p);
 	rc = db_step(st, e);
-	if (rc != DB_ROW) {
-		db_reset(st);
-		return rc < 0 ? -1 : 0;
+	if (rc == DB_ROW) {
+		created = db_col_int(st, 7);
+		seen = db_col_int(st, 8);
+		if (now - seen > SESSION_IDLE_S || now - created > SESSION_ABSOLUTE_S) {
+			*after = SESSION_DELETE;
+		} else {
+			principal_fill(st, 0, p);
+			snprintf(p->csrf, sizeof p->csrf, "%s", db_col_text(st, 9));
+			*found = true;
+			if (now - seen >= SESSION_TOUCH_S)
+				*after = SESSION_TOUCH;
+		}
 	}
-	user_id = db_col_int(st, 0);
-	created = db_col_int(st, 1);
-	seen = db_col_int(st, 2);
-	snprintf(csrf, sizeof csrf, "%s", db_col_text(st, 3));
 	db_reset(st);
-	if (now - seen > SESSION_IDLE_S || now - created > SESSION_ABSOLUTE_S)
+	return rc < 0 ? -1 : 0;
+}
+
+int session_after_request(struct db *db, const char *cookie, enum session_after after,
+                          struct err *e)
+{
+	char hash[65];
+
+	if (after == SESSION_KEEP)
+		return 0;
+	token_hash(cookie, hash);
+	if (after == SESSION_DELETE)
 		return db_execf(db, e, "DELETE FROM session WHERE id_hash = $1", "s", hash) < 0 ? -1
 		                                                                                : 0;
-	if (principal_load(db, user_id, p, found, e))
-		return -1;
-	if (!*found)
-		return 0;
-	snprintf(p->csrf, sizeof p->csrf, "%s", csrf);
-	if (now - seen >= SESSION_TOUCH_S &&
-	    db_execf(db, e, "UPDATE session SET last_seen = $1 WHERE id_hash = $2", "Is", now,
-	             hash) < 0)
-		return -1;
-	return 0;
+	return db_execf(db, e, "UPDATE session SET last_seen = $1 WHERE id_hash = $2", "Is",
+	                time_now(), hash) < 0
+	               ? -1
+	               : 0;
 }
 
 int session_logout(struct db *db, const char *cookie, struct err *e)

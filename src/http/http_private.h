@@ -26,6 +26,7 @@ struct rctx {
 	int upload_fd;   /* ROUTE_UPLOAD: where the body goes (struct module.upload_open) */
 	uint64_t upload_max;
 	struct err early; /* refusal decided while reading headers or body */
+	enum session_after session_after; /* what the cookie session needs once the tx ended */
 	bool answer_now;
 	int answered_status;
 
@@ -78,5 +79,7 @@ bool route_match(const char *pattern, const char *path, struct rctx *c);
 int static_serve(struct server_state *s, struct rctx *c, struct err *e);
 
 json_t *error_json(const struct err *e);
+/* Appends v as compact JSON (json_out.c). */
+void json_emit(struct buf *b, const json_t *v);
 
 #endif

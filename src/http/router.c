@@ -97,7 +97,7 @@ static int authenticate(struct rctx *c, struct err *e)
 		if (token_lookup(r->db, authz + 7, &r->who, &found, e))
 			return -1;
 	} else if (cookie && *cookie) {
-		if (session_lookup(r->db, cookie, &r->who, &found, e))
+		if (session_lookup(r->db, cookie, &r->who, &found, &c->session_after, e))
 			return -1;
 	}
 	r->authenticated = found;
@@ -107,6 +107,19 @@ static int authenticate(struct rctx *c, struct err *e)
 static bool is_read(const char *method)
 {
 	return strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+}
+
+/* Session bookkeeping (idle clock, expired rows) after the request's transaction, so that reads
+ * never write inside their snapshot. Failures only cost a slightly stale idle clock. */
+static void finish_session(struct rctx *c)
+{
+	struct err e = ERR_INIT;
+	const char *cookie = req_cookie(&c->req, SESSION_COOKIE);
+
+	if (c->session_after != SESSION_KEEP && cookie && c->req.db &&
+	    session_after_request(c->req.db, cookie, c->session_after, &e))
+		log_warn("session bookkeeping failed: %s", e.msg);
+	c->session_after = SESSION_KEEP;
 }
 
 static int authorise(struct rctx *c, struct err *e)
@@ -193,6 +206,7 @@ static void audit_failure(struct rctx *c, const struct err *failure)
 	}
 }
 
+/* Runs the handler inside the transaction dispatch() opened; commits with the audit row. */
 static int run_handler(struct rctx *c, struct err *e)
 {
 	struct req *r = &c->req;
@@ -200,8 +214,6 @@ static int run_handler(struct rctx *c, struct err *e)
 	bool audit = write && !(r->route->flags & ROUTE_NO_AUDIT);
 	int rc;
 
-	if ((write ? db_begin(r->db, e) : db_begin_read(r->db, e)) != 0)
-		return -1;
 	rc = r->route->handler(r, e);
 	if (rc == 0 || r->commit_on_error) {
 		if (audit)
@@ -245,6 +257,7 @@ int upload_begin(struct server_state *s, struct rctx *c, struct err *e)
 	r->route = ref->route;
 	if ((r->db = db_thread(e)) == NULL || authenticate(c, e))
 		return -1;
+	finish_session(c);
 	if (authorise(c, e)) {
 		if (!(r->route->flags & ROUTE_NO_AUDIT))
 			audit_failure(c, e);
@@ -279,15 +292,20 @@ int dispatch(struct server_state *s, struct rctx *c, struct err *e)
 	r->db = db_thread(e);
 	if (r->db == NULL)
 		return -1;
-	if (authenticate(c, e))
+	/* One transaction from authentication to the audit row: a read snapshot for GET, the
+	 * write lock for changes (SQLite: BEGIN IMMEDIATE, writers queue instead of failing). */
+	if ((is_read(r->method) ? db_begin_read(r->db, e) : db_begin(r->db, e)) != 0)
 		return -1;
-	if (authorise(c, e) || parse_body(c, e)) {
+	if (authenticate(c, e) || authorise(c, e) || parse_body(c, e)) {
+		db_rollback(r->db);
+		finish_session(c);
 		/* refused sign-ins and CSRF failures on state changes are worth a trace */
 		if (!is_read(r->method) && !(r->route->flags & ROUTE_NO_AUDIT))
 			audit_failure(c, e);
 		return -1;
 	}
 	rc = run_handler(c, e);
+	finish_session(c);
 	if (rc != 0 && e->kind == ERR_NONE)
 		err_internal(e, "handler for %s returned -1 without an error", r->route->pattern);
 	return rc;

@@ -60,12 +60,14 @@ static enum MHD_Result queue(struct MHD_Connection *conn, int status, struct MHD
 static enum MHD_Result queue_json(struct MHD_Connection *conn, int status, json_t *json,
                                   struct rctx *c)
 {
-	char *text = json_dumps(json, JSON_COMPACT);
+	struct buf out = BUF_INIT;
 	struct MHD_Response *resp;
+	size_t len;
+	char *text;
 
-	if (text == NULL)
-		text = strdup("{}");
-	resp = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+	json_emit(&out, json);
+	text = buf_detach(&out, &len);
+	resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
 	MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
 	return queue(conn, status, resp, c);

@@ -197,6 +197,29 @@ out:
 	return rc;
 }
 
+/* Built with json_object_set_new rather than json_pack: this runs on every GET /me and session
+ * check, and json_pack re-parses its format string each time. */
+json_t *user_row_to_json(struct db_stmt *st)
+{
+	struct err ignored = ERR_INIT;
+	unsigned roles = 0;
+	json_t *u = json_object(), *d = json_object();
+
+	role_parse_list(db_col_text(st, 9), &roles, &ignored);
+	json_object_set_new(u, "id", json_integer(db_col_int(st, 0)));
+	json_object_set_new(u, "username", json_string(db_col_text(st, 1)));
+	json_object_set_new(u, "name", json_string(db_col_text(st, 2)));
+	json_object_set_new(u, "must_change_password", json_boolean(db_col_int(st, 3)));
+	json_object_set_new(u, "active", json_boolean(db_col_int(st, 4)));
+	json_object_set_new(u, "version", json_integer(db_col_int(st, 5)));
+	json_object_set_new(d, "id", json_integer(db_col_int(st, 6)));
+	json_object_set_new(d, "code", json_string(db_col_text(st, 7)));
+	json_object_set_new(d, "name", json_string(db_col_text(st, 8)));
+	json_object_set_new(u, "department", d);
+	json_object_set_new(u, "roles", role_json(roles));
+	return u;
+}
+
 json_t *user_json(struct db *db, int64_t org_id, int64_t user_id, struct err *e)
 {
 	struct db_stmt *st = db_query(
@@ -206,26 +229,16 @@ json_t *user_json(struct db *db, int64_t org_id, int64_t user_id, struct err *e)
 	    " FROM app_user u JOIN department d ON d.id = u.department_id"
 	    " WHERE u.id = $1 AND u.org_id = $2",
 	    "II", user_id, org_id);
-	struct err ignored = ERR_INIT;
 	json_t *j = NULL;
-	unsigned roles = 0;
 	int rc;
 
 	if (st == NULL)
 		return NULL;
 	rc = db_step(st, e);
-	if (rc == DB_ROW) {
-		role_parse_list(db_col_text(st, 9), &roles, &ignored);
-		j = json_pack("{s:I, s:s, s:s, s:b, s:b, s:I, s:{s:I, s:s, s:s}, s:o}", "id",
-		              (json_int_t)db_col_int(st, 0), "username", db_col_text(st, 1), "name",
-		              db_col_text(st, 2), "must_change_password", (int)db_col_int(st, 3),
-		              "active", (int)db_col_int(st, 4), "version",
-		              (json_int_t)db_col_int(st, 5), "department", "id",
-		              (json_int_t)db_col_int(st, 6), "code", db_col_text(st, 7), "name",
-		              db_col_text(st, 8), "roles", role_json(roles));
-	} else if (rc == DB_DONE) {
+	if (rc == DB_ROW)
+		j = user_row_to_json(st);
+	else if (rc == DB_DONE)
 		err_set(e, ERR_NOT_FOUND, "用户不存在");
-	}
 	db_reset(st);
 	return j;
 }

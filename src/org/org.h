@@ -41,6 +41,9 @@ int user_by_username(struct db *db, const char *username, int64_t *id, bool *fou
 /* The public shape of a user (architecture: USER); NULL with ERR_NOT_FOUND if not in the org. */
 json_t *user_json(struct db *db, int64_t org_id, int64_t user_id, struct err *e);
 
+/* A row of (id, username, name, must_change, active, version, dept id, code, name, roles csv). */
+json_t *user_row_to_json(struct db_stmt *st);
+
 int username_check(const char *username, struct err *e);
 int dept_code_check(const char *code, struct err *e);
 

@@ -132,20 +132,6 @@ static int patch_department(struct req *r, struct err *e)
 	return r->json ? 0 : -1;
 }
 
-static json_t *user_row_json(struct db_stmt *st)
-{
-	struct err ignored = ERR_INIT;
-	unsigned roles = 0;
-
-	role_parse_list(db_col_text(st, 9), &roles, &ignored);
-	return json_pack("{s:I, s:s, s:s, s:b, s:b, s:I, s:{s:I, s:s, s:s}, s:o}", "id",
-	                 (json_int_t)db_col_int(st, 0), "username", db_col_text(st, 1), "name",
-	                 db_col_text(st, 2), "must_change_password", (int)db_col_int(st, 3),
-	                 "active", (int)db_col_int(st, 4), "version", (json_int_t)db_col_int(st, 5),
-	                 "department", "id", (json_int_t)db_col_int(st, 6), "code",
-	                 db_col_text(st, 7), "name", db_col_text(st, 8), "roles", role_json(roles));
-}
-
 static int get_users(struct req *r, struct err *e)
 {
 	int64_t limit, offset, total = 0, dept = 0;
@@ -182,7 +168,7 @@ static int get_users(struct req *r, struct err *e)
 	db_bind_int(st, 5, offset);
 	items = json_array();
 	while ((rc = db_step(st, e)) == DB_ROW)
-		json_array_append_new(items, user_row_json(st));
+		json_array_append_new(items, user_row_to_json(st));
 	db_reset(st);
 	if (rc < 0) {
 		json_decref(items);

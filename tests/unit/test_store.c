@@ -152,6 +152,7 @@ static void route_patterns_match(void **state)
 	assert_string_equal(c.pvalues[0], "42");
 	free(c.pnames[0]);
 	free(c.pvalues[0]);
+	c.nparams = 0;
 	assert_false(route_match("/api/v1/users/{id}", "/api/v1/users/", &c));
 	assert_false(route_match("/api/v1/users/{id}", "/api/v1/users/1/x", &c));
 	assert_false(route_match("/api/v1/users", "/api/v1/users/1", &c));
@@ -165,6 +166,29 @@ static void route_patterns_match(void **state)
 	assert_int_equal(c.nparams, 2);
 }
 
+static void json_emit_escapes_and_round_trips(void **state)
+{
+	const char *src = "{\"s\":\"定检发〔2026〕5号 \\\"q\\\" \\\\ \\n\\t\\u0001 \\u2028\","
+	                  "\"n\":-42,\"r\":2.5,\"b\":true,\"f\":false,\"z\":null,"
+	                  "\"a\":[1,[],{}],\"e\":{}}";
+	json_t *in = json_loads(src, 0, NULL), *back;
+	struct buf out = BUF_INIT;
+
+	assert_non_null(in);
+	json_emit(&out, in);
+	assert_non_null(strstr(out.data, "\\u0001"));
+	assert_non_null(strstr(out.data, "\\u2028"));
+	assert_non_null(strstr(out.data, "\\\"q\\\""));
+	assert_non_null(strstr(out.data, "定检发〔2026〕5号"));
+	assert_null(strchr(out.data, '\n'));
+	back = json_loads(out.data, JSON_REJECT_DUPLICATES, NULL);
+	assert_non_null(back);
+	assert_true(json_equal(in, back));
+	json_decref(in);
+	json_decref(back);
+	buf_free(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -173,6 +197,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(constraint_errors_map_to_kinds, setup, teardown),
 	    cmocka_unit_test_setup_teardown(audit_chain_detects_tampering, setup, teardown),
 	    cmocka_unit_test(route_patterns_match),
+	    cmocka_unit_test(json_emit_escapes_and_round_trips),
 	};
 
 	if (sodium_init() < 0)
