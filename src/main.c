@@ -6,9 +6,12 @@
 #include "auth/auth.h"
 #include "core/log.h"
 #include "db/db.h"
+#include "files/files.h"
 #include "http/http.h"
+#include "library/library.h"
 #include "modules.h"
 #include "org/org.h"
+#include "search/fts_cjk.h"
 #include "version.h"
 
 #include <fcntl.h>
@@ -41,6 +44,8 @@ static int usage(void)
 	      "  jianwu backup  --db PATH --out FILE\n"
 	      "  jianwu restore --db PATH --in FILE\n"
 	      "  jianwu audit verify --db PATH\n"
+	      "  jianwu import  --db PATH --kind library FILE.jsonl\n"
+	      "  jianwu files verify --db PATH    # re-hashes every stored attachment\n"
 	      "  jianwu demo    --db PATH\n"
 	      "  jianwu routes                     # the route table as JSON lines\n"
 	      "  jianwu version\n",
@@ -471,6 +476,12 @@ static int cmd_routes(void)
 	return 0;
 }
 
+/* Every connection gets the CJK tokenizer, so indexes stay readable and writable everywhere. */
+static int register_tokenizer(void *native, enum db_engine engine)
+{
+	return engine == DB_SQLITE ? fts_cjk_register(native) : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o;
@@ -478,6 +489,7 @@ int main(int argc, char **argv)
 
 	if (sodium_init() < 0)
 		return die("libsodium 初始化失败", NULL);
+	db_add_conn_hook(register_tokenizer);
 	if (argc < 2)
 		return usage();
 	cmd = argv[1];
@@ -493,6 +505,10 @@ int main(int argc, char **argv)
 		return cmd_user(argc - 2, argv + 2);
 	if (strcmp(cmd, "audit") == 0)
 		return cmd_audit(argc - 2, argv + 2);
+	if (strcmp(cmd, "import") == 0)
+		return library_cli_import(argc - 2, argv + 2);
+	if (strcmp(cmd, "files") == 0)
+		return files_cli(argc - 2, argv + 2);
 	if (parse_opts(argc - 2, argv + 2, &o))
 		return 2;
 	if (strcmp(cmd, "init") == 0)
