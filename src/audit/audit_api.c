@@ -8,7 +8,7 @@
 #include <string.h>
 
 #define AUDIT_WHERE                                                                                \
-	" WHERE org_id = $1 AND ($2 IS NULL OR actor = $2) AND ($3 IS NULL OR action = $3)"        \
+	" WHERE (org_id = $1 OR org_id = 0) AND ($2 IS NULL OR actor = $2) AND ($3 IS NULL OR action = $3)"        \
 	" AND ($4 IS NULL OR object_type = $4) AND ($5 IS NULL OR result LIKE $5 || '%')"          \
 	" AND ts >= $6 AND ts < $7"
 

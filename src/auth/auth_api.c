@@ -38,6 +38,15 @@ static json_t *session_json(struct req *r, const struct principal *p, struct err
 	return json_pack("{s:o, s:s}", "user", u, "csrf_token", p->csrf);
 }
 
+static int attempted_org(struct db *db, const char *username, int64_t *org_id, struct err *e)
+{
+	bool found;
+
+	*org_id = 0;
+	return db_query_int(db, e, org_id, &found, "SELECT org_id FROM app_user WHERE username = $1",
+	                    "s", username);
+}
+
 static const char *const login_fields[] = {"username", "password", NULL};
 
 static int post_session(struct req *r, struct err *e)
@@ -51,8 +60,11 @@ static int post_session(struct req *r, struct err *e)
 	    jv_string(r->body, "username", "用户名", true, USERNAME_MAX, &username, e) ||
 	    jv_string(r->body, "password", "密码", true, PASSWORD_MAX_BYTES, &pw, e))
 		return -1;
-	/* The audit row names who tried, even when the attempt fails. */
+	/* The audit row names who tried, even when the attempt fails, and lands in the org of that
+	 * account so its auditor sees it (unknown names: org 0, shown to every auditor). */
 	snprintf(r->who.username, sizeof r->who.username, "%s", username);
+	if (attempted_org(r->db, username, &r->who.org_id, e))
+		return -1;
 	snprintf(pwcopy, sizeof pwcopy, "%s", pw);
 	r->commit_on_error = true; /* failures count towards the lockout */
 	if (session_login(r->db, username, pwcopy, r->ip, &p, cookie, e))
