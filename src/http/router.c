@@ -60,9 +60,19 @@ bool route_match(const char *pattern, const char *path, struct rctx *c)
 	c->nparams = 0;
 	while (*p && *q) {
 		if (*p == '{') {
+			/* A parameter spans its path segment, less a literal suffix the pattern puts
+			 * after it in the same segment ("{secret}.ics"). */
 			const char *pe = strchr(p, '}');
-			size_t vlen = strcspn(q, "/");
-			if (pe == NULL || vlen == 0 || c->nparams >= HTTP_ROUTE_PARAMS_MAX)
+			size_t seg = strcspn(q, "/"), vlen = seg;
+			size_t suffix = pe ? strcspn(pe + 1, "/{") : 0;
+			if (pe == NULL || c->nparams >= HTTP_ROUTE_PARAMS_MAX)
+				goto fail;
+			if (suffix) {
+				if (seg <= suffix || memcmp(q + seg - suffix, pe + 1, suffix) != 0)
+					goto fail;
+				vlen = seg - suffix;
+			}
+			if (vlen == 0)
 				goto fail;
 			c->pvalues[c->nparams] = strndup(q, vlen);
 			c->pnames[c->nparams] = strndup(p + 1, (size_t)(pe - p - 1));

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict'
 import { startServer, Client, bearer, cli } from '../lib/server.mjs'
 
 const routes = cli(['routes']).trim().split('\n').map((l) => JSON.parse(l))
-const PUBLIC = new Set(['GET /api/v1/health', 'POST /api/v1/session'])
+// health, sign-in, and calendar feeds (the secret in the address is the credential)
+const PUBLIC = new Set(['GET /api/v1/health', 'POST /api/v1/session', 'GET /api/v1/calendar/{secret}.ics'])
 const ALL_ROLES = ['chief', 'leader', 'office_director', 'clerk', 'archivist', 'finance', 'dept_head', 'staff', 'sysadmin', 'secadmin', 'auditor']
 
 let srv

@@ -156,6 +156,10 @@ static void route_patterns_match(void **state)
 	assert_false(route_match("/api/v1/users/{id}", "/api/v1/users/", &c));
 	assert_false(route_match("/api/v1/users/{id}", "/api/v1/users/1/x", &c));
 	assert_false(route_match("/api/v1/users", "/api/v1/users/1", &c));
+	assert_true(route_match("/api/v1/calendar/{secret}.ics", "/api/v1/calendar/abc.ics", &c));
+	assert_string_equal(c.pvalues[0], "abc");
+	assert_false(route_match("/api/v1/calendar/{secret}.ics", "/api/v1/calendar/abc.txt", &c));
+	assert_false(route_match("/api/v1/calendar/{secret}.ics", "/api/v1/calendar/.ics", &c));
 	assert_true(route_match("/api/v1/a/{x}/b/{y}", "/api/v1/a/1/b/2", &c));
 	assert_int_equal(c.nparams, 2);
 	assert_string_equal(c.pvalues[1], "2");
