@@ -2,7 +2,9 @@
 # quality test.
 #   make ext       $(BUILD)/fts5_cjk.so, for `.load` in the sqlite3 shell
 #   make quality   extension smoke test, then every query of the quality set against the corpus
-#                  (builds $(BUILD)/quality/queries.json from the corpus first; ~25 s)
+#                  (builds $(BUILD)/quality/queries.json from the corpus first; ~25 s), then the
+#                  same queries through GET /api/v1/search after `jianwu import` of the corpus
+#   make bench-search   the search benchmark driver (bench/search)
 
 SEARCH_OPENCC_DIR := /usr/share/opencc
 SEARCH_T2S_KEYS   := $(BUILD)/gen/search_t2s_keys.h
@@ -55,7 +57,7 @@ $(BUILD)/ext/%.o: %.c
 $(BUILD)/ext/src/search/normalize.o: $(SEARCH_T2S_KEYS)
 
 $(BUILD)/fts5_cjk.so: $(SEARCH_EXT_OBJS)
-	$(CC) $(CFLAGS) -shared -o $@ $^ $(shell pkg-config --libs icu-uc opencc) -lpthread
+	$(CC) $(CFLAGS) -shared -o $@ $^ $(shell pkg-config --libs icu-uc opencc) -lpthread -lm
 
 ext: $(BUILD)/fts5_cjk.so
 
@@ -70,7 +72,19 @@ $(SEARCH_QDIR)/run_quality: tests/quality/run_quality.c $(BUILD)/libjianwu.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
-quality: $(BUILD)/fts5_cjk.so $(SEARCH_QDIR)/queries.json $(SEARCH_QDIR)/run_quality
+quality: $(BUILD)/fts5_cjk.so $(SEARCH_QDIR)/queries.json $(SEARCH_QDIR)/run_quality $(BUILD)/jianwu
 	sh tests/quality/ext_smoke.sh $(BUILD)/fts5_cjk.so
 	$(SEARCH_QDIR)/run_quality $(SEARCH_CORPUS) $(SEARCH_QDIR)/queries.json \
 	  $(SEARCH_QDIR)/quality.db
+	JIANWU_BIN=$(abspath $(BUILD)/jianwu) SEARCH_CORPUS=$(abspath $(SEARCH_CORPUS)) \
+	  QUALITY_QUERIES=$(abspath $(SEARCH_QDIR)/queries.json) \
+	  node --test tests/quality/api_quality.test.mjs
+
+# Benchmark (bench/search/README.md): make bench-search builds the driver; bench/search/run.sh
+# runs it at 100,000 and 1,000,000 documents.
+.PHONY: bench-search
+bench-search: $(BUILD)/bench/bench_search
+
+$(BUILD)/bench/bench_search: bench/search/bench_search.c $(BUILD)/libjianwu.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)

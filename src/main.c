@@ -13,6 +13,7 @@
 #include "org/org.h"
 #include "search/fts_cjk.h"
 #include "version.h"
+#include "workflow/workflow.h"
 
 #include <fcntl.h>
 #include <sodium.h>
@@ -166,7 +167,7 @@ static int init_org(struct db *db, const char *name, const char *code, const cha
 	    dept_create(db, *org_id, "BGS", "办公室", 0, &dept, e))
 		goto fail;
 	u.department_id = dept;
-	if (user_create(db, *org_id, &u, &uid, e))
+	if (user_create(db, *org_id, &u, &uid, e) || wf_org_seed(db, *org_id, e))
 		goto fail;
 	if (audit_append(db,
 	                 &(struct audit_entry){.org_id = *org_id,

@@ -19,30 +19,31 @@ static bool kind_ok(const char *kind)
 }
 
 int acl_append_visible(struct buf *sql, const struct principal *p, const char *kind,
-		       const char *id_expr, int param_no)
+                       const char *id_expr, int param_no)
 {
 	if (acl_sees_all(p))
 		return 0;
 	if (!kind_ok(kind))
 		kind = "invalid"; /* a programming error must not become an SQL injection */
-	buf_addf(sql,
-		 " AND %s IN (SELECT a.object_id FROM acl a WHERE a.user_id = $%d AND a.kind = '%s')",
-		 id_expr, param_no, kind);
+	buf_addf(
+	    sql,
+	    " AND %s IN (SELECT a.object_id FROM acl a WHERE a.user_id = $%d AND a.kind = '%s')",
+	    id_expr, param_no, kind);
 	return 1;
 }
 
 int docs_acl_grant(struct db *db, int64_t org_id, const char *kind, int64_t id, int64_t user_id,
-		   const char *reason, struct err *e)
+                   const char *reason, struct err *e)
 {
 	int64_t n;
 
 	if (!kind_ok(kind))
 		return err_internal(e, "acl kind %s", kind ? kind : "(null)");
 	n = db_execf(db, e,
-		     "INSERT INTO acl (org_id, kind, object_id, user_id, reason, created_at)"
-		     " SELECT $1, $2, $3, u.id, $5, $6 FROM app_user u WHERE u.id = $4"
-		     " AND u.org_id = $1 ON CONFLICT DO NOTHING",
-		     "IsIIsI", org_id, kind, id, user_id, reason ? reason : "", time_now());
+	             "INSERT INTO acl (org_id, kind, object_id, user_id, reason, created_at)"
+	             " SELECT $1, $2, $3, u.id, $5, $6 FROM app_user u WHERE u.id = $4"
+	             " AND u.org_id = $1 ON CONFLICT DO NOTHING",
+	             "IsIIsI", org_id, kind, id, user_id, reason ? reason : "", time_now());
 	if (n < 0)
 		return -1;
 	if (n == 0) {
@@ -56,17 +57,17 @@ int docs_acl_grant(struct db *db, int64_t org_id, const char *kind, int64_t id, 
 }
 
 int acl_has_row(struct db *db, const char *kind, int64_t id, int64_t user_id, bool *has,
-		struct err *e)
+                struct err *e)
 {
 	int64_t one;
 
 	return db_query_int(db, e, &one, has,
-			    "SELECT 1 FROM acl WHERE kind = $1 AND object_id = $2 AND user_id = $3",
-			    "sII", kind, id, user_id);
+	                    "SELECT 1 FROM acl WHERE kind = $1 AND object_id = $2 AND user_id = $3",
+	                    "sII", kind, id, user_id);
 }
 
 int acl_can_see(struct db *db, const struct principal *p, const char *kind, int64_t id,
-		bool *visible, struct err *e)
+                bool *visible, struct err *e)
 {
 	if (acl_sees_all(p)) {
 		*visible = true;

@@ -29,8 +29,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define ACL_KIND_MAX   32  /* "incoming", "outgoing", "task", ... */
-#define ACL_REASON_MAX 64  /* "creator", "circulated", "assigned", ... */
+#define ACL_KIND_MAX   32 /* "incoming", "outgoing", "task", ... */
+#define ACL_REASON_MAX 64 /* "creator", "circulated", "assigned", ... */
 
 /* Roles that see every object of their org without an acl row. */
 #define ACL_ROLES_SEE_ALL (ROLES_OFFICE | ROLES_LEADERS)
@@ -52,9 +52,10 @@ static inline bool acl_sees_all(const struct principal *p)
  * The IN (subquery) form lets the planner start from the caller's few acl rows when the caller
  * does not see all, and skips the subquery altogether when all_param is 1.
  */
-#define ACL_VISIBLE_SQL(kind, id_expr, all_param, user_param)                                     \
-	"(" all_param " = 1 OR " id_expr " IN (SELECT a.object_id FROM acl a WHERE a.user_id = "   \
-	user_param " AND a.kind = '" kind "'))"
+#define ACL_VISIBLE_SQL(kind, id_expr, all_param, user_param)                                      \
+	"(" all_param " = 1 OR " id_expr                                                           \
+	" IN (SELECT a.object_id FROM acl a WHERE a.user_id = " user_param " AND a.kind = '" kind  \
+	"'))"
 
 /*
  * The same test appended to a query that is built at run time (for lists whose filters vary):
@@ -64,20 +65,20 @@ static inline bool acl_sees_all(const struct principal *p)
  * '_' only, at most ACL_KIND_MAX bytes) — it is written into the SQL text, never user input.
  */
 int acl_append_visible(struct buf *sql, const struct principal *p, const char *kind,
-		       const char *id_expr, int param_no);
+                       const char *id_expr, int param_no);
 
 /* Grants user_id sight of (kind, id) with a reason; a second grant keeps the first reason.
  * The user must be in org (an acl row never crosses orgs): ERR_VALIDATION otherwise. */
 int docs_acl_grant(struct db *db, int64_t org_id, const char *kind, int64_t id, int64_t user_id,
-		   const char *reason, struct err *e);
+                   const char *reason, struct err *e);
 
 /* May p see (kind, id) of an object in p's org? The object's org is the caller's to check (its
  * own table); this answers the acl half of the rule (true at once for see-all roles). */
 int acl_can_see(struct db *db, const struct principal *p, const char *kind, int64_t id,
-		bool *visible, struct err *e);
+                bool *visible, struct err *e);
 
 /* Does user_id (not necessarily the caller) have an acl row for (kind, id)? */
 int acl_has_row(struct db *db, const char *kind, int64_t id, int64_t user_id, bool *has,
-		struct err *e);
+                struct err *e);
 
 #endif

@@ -21,6 +21,7 @@
 #define JW_DOCS_H
 
 #include "auth/auth.h"
+#include "core/buf.h"
 #include "core/err.h"
 #include "core/limits.h"
 #include "db/db.h"
@@ -46,6 +47,7 @@
 #define DOCS_CIRCULATE_MAX     200 /* readers added by one request */
 #define DOCS_RECIPIENTS_MAX    200 /* internal or external recipients of one 分发 */
 #define DOCS_SECRECY_YEARS_MAX 30
+#define DOCS_ATTACHMENTS_MAX   50 /* files attached to one document */
 
 /* The 15 types of the 条例; the 13 a procuratorate uses come first (no 决议, 公报). */
 #define DOC_TYPE_COUNT 15
@@ -69,7 +71,7 @@ enum secrecy {
 extern const char *const secrecy_codes[SECRECY_COUNT + 1]; /* NULL-terminated, for jv_enum */
 extern const char *const secrecy_names[SECRECY_COUNT];
 int secrecy_from_code(const char *code); /* -1 if unknown */
-int secrecy_max_years(enum secrecy s);  /* 0 for none and internal */
+int secrecy_max_years(enum secrecy s);   /* 0 for none and internal */
 bool secrecy_classified(enum secrecy s); /* 秘密 and above: a state secret */
 /* "机密★20年", "内部", "" — the marking printed on the document. out: 32 bytes. */
 void secrecy_mark(enum secrecy s, int years, char out[32]);
@@ -92,11 +94,27 @@ struct dctx {
 int docs_classified_network(struct db *db, int64_t org_id, bool *on, struct err *e);
 /* Refuses a body or attachments on a 秘密/机密/绝密 document unless the switch is on. */
 int docs_check_register_only(struct dctx *c, enum secrecy s, bool has_body, bool has_attachments,
-			     struct err *e);
+                             struct err *e);
+
+/* Attachments (src/files): the set of files of a document becomes exactly ids[0..n) (files the
+ * caller may read; others are ERR_VALIDATION). *count receives how many a document has. */
+int docs_set_attachments(struct dctx *c, const char *kind, int64_t doc_id, const int64_t *ids,
+                         size_t n, struct err *e);
+int docs_attachment_count(struct dctx *c, const char *kind, int64_t doc_id, size_t *count,
+                          struct err *e);
+
+/*
+ * Search: the full-text index belongs to src/search. Every write of a 收文 or 发文 (registering,
+ * editing, each step, 传阅, 阅知) ends with docs_indexed(db, kind, id) inside the writing
+ * transaction; the search module sets the hook once at start-up, before serving.
+ */
+typedef int (*docs_index_fn)(struct db *db, const char *kind, int64_t id, struct err *e);
+void docs_set_index_hook(docs_index_fn fn);
+int docs_indexed(struct db *db, const char *kind, int64_t id, struct err *e); /* 0 without hook */
 
 /* One step on the record (留痕 of the 收文处理单 and the 发文 opinions). */
 struct opinion_new {
-	const char *kind;   /* DOC_KIND_INCOMING / DOC_KIND_OUTGOING */
+	const char *kind; /* DOC_KIND_INCOMING / DOC_KIND_OUTGOING */
 	int64_t doc_id;
 	const char *action; /* "review" */
 	const char *step;   /* "初审" */
@@ -117,17 +135,17 @@ int docs_dept_in_org(struct db *db, int64_t org_id, int64_t dept_id, struct err 
 int docs_dept_head(struct db *db, int64_t org_id, int64_t dept_id, int64_t *head, struct err *e);
 /* Is the user the head of the department (by department.head_id or the dept_head role there)? */
 int docs_is_dept_head(struct db *db, const struct principal *p, int64_t dept_id, bool *yes,
-		      struct err *e);
+                      struct err *e);
 /* Active users of the org holding a role ("office_director"), at most max ids. */
-int docs_users_with_role(struct db *db, int64_t org_id, const char *role, int64_t *ids,
-			 size_t max, size_t *n, struct err *e);
+int docs_users_with_role(struct db *db, int64_t org_id, const char *role, int64_t *ids, size_t max,
+                         size_t *n, struct err *e);
 bool docs_user_has_role(struct db *db, int64_t user_id, const char *role, struct err *e);
 
 /* Todos and notices of a document (src/workflow/workflow.h) with the document's title. */
-int docs_todo(struct dctx *c, const char *kind, int64_t doc_id, int64_t user_id,
-	      const char *title, const char *step, const char *due_date, struct err *e);
+int docs_todo(struct dctx *c, const char *kind, int64_t doc_id, int64_t user_id, const char *title,
+              const char *step, const char *due_date, struct err *e);
 int docs_notice(struct dctx *c, int64_t user_id, const char *notice_kind, const char *object_kind,
-		int64_t doc_id, const char *title, const char *body, struct err *e);
+                int64_t doc_id, const char *title, const char *body, struct err *e);
 
 /* ---- 收文 (incoming.c) ---- */
 
@@ -170,23 +188,28 @@ struct incoming_new {
 	int secrecy_years; /* 0 = maximum of the level */
 	int urgency;
 	int64_t copies, pages;
-	const char *received_date; /* YYYY-MM-DD; NULL = today */
-	const char *due_date;      /* may be NULL */
-	const char *source;        /* NULL = "external" */
-	int64_t outgoing_id;       /* internal copies of our own 发文 */
+	const char *received_date;  /* YYYY-MM-DD; NULL = today */
+	const char *due_date;       /* may be NULL */
+	const char *source;         /* NULL = "external" */
+	int64_t outgoing_id;        /* internal copies of our own 发文 */
+	const int64_t *attachments; /* file ids */
+	size_t attachment_count;
 };
 /* 签收 + 登记: takes the next 收文编号 of the year (same transaction, no gap), records both steps
  * and puts 初审 in the registrar's 待办. *number (64 bytes) gets "收文〔2026〕12号". */
 int incoming_register(struct dctx *c, const struct incoming_new *in, int64_t *id, char number[64],
-		      struct err *e);
+                      struct err *e);
 
 /* Register fields changed by the office (only the fields given; NULL/-1 = unchanged). */
 struct incoming_patch {
 	int64_t version;
 	const char *title, *from_org, *from_number, *doc_type, *body, *due_date;
 	bool clear_due;
-	int secrecy, urgency; /* -1 = unchanged */
+	int secrecy, urgency;                 /* -1 = unchanged */
 	int64_t secrecy_years, copies, pages; /* -1 = unchanged */
+	const int64_t *attachments;           /* the new set of file ids when set_attachments */
+	size_t attachment_count;
+	bool set_attachments;
 };
 int incoming_update(struct dctx *c, int64_t id, const struct incoming_patch *p, struct err *e);
 
@@ -197,8 +220,8 @@ struct dept_deadline {
 struct incoming_action {
 	enum in_action action;
 	const char *opinion;
-	int64_t version;   /* 0 = not checked */
-	int64_t leader_id; /* propose */
+	int64_t version;           /* 0 = not checked */
+	int64_t leader_id;         /* propose */
 	struct dept_deadline main; /* assign */
 	struct dept_deadline assist[DOCS_ASSIST_MAX];
 	size_t assist_count;
@@ -214,33 +237,36 @@ json_t *incoming_get_json(struct dctx *c, int64_t id, struct err *e);
 int incoming_visible(struct dctx *c, int64_t id, int *state, int64_t *version, struct err *e);
 
 struct incoming_filter {
-	int year;         /* 0 = any */
-	int state;        /* -1 = any */
+	int year;  /* 0 = any */
+	int state; /* -1 = any */
 	const char *doc_type;
-	int secrecy;      /* -1 = any */
-	int64_t dept_id;  /* 0 = any: 主办 or 协办 department */
+	int secrecy;     /* -1 = any */
+	int64_t dept_id; /* 0 = any: 主办 or 协办 department */
 	bool overdue;
-	bool mine;        /* only documents routed/circulated to the caller (acl rows) */
+	bool mine; /* only documents routed/circulated to the caller (acl rows) */
 	int64_t limit, offset;
 };
-/* One page, newest first, with the total under the same need-to-know. */
-int incoming_list(struct dctx *c, const struct incoming_filter *f, json_t **items,
-		  int64_t *total, struct err *e);
+/* One page, newest first, with the total under the same need-to-know (*items: a new array). */
+int incoming_list(struct dctx *c, const struct incoming_filter *f, json_t **items, int64_t *total,
+                  struct err *e);
+/* The same page appended to out as JSON array text: the API's hot path (no jansson tree). */
+int incoming_list_text(struct dctx *c, const struct incoming_filter *f, struct buf *out,
+                       int64_t *total, struct err *e);
 
 /* ---- 传阅 (circulation.c) ---- */
 
 /* Circulates a document to readers: acl row, circulation row and a 待办 (kind "circulation") per
  * reader; readers already on the list are skipped. Returns how many were added. In 待拟办 the
  * document becomes a 阅知件 (state circulating). */
-int circulation_send(struct dctx *c, int64_t doc_id, const int64_t *user_ids, size_t n,
-		     int *added, struct err *e);
+int circulation_send(struct dctx *c, int64_t doc_id, const int64_t *user_ids, size_t n, int *added,
+                     struct err *e);
 /* The caller marks the document read (with an optional comment); closes their todo. */
 int circulation_read(struct dctx *c, int64_t doc_id, const char *comment, struct err *e);
 /* Who has read (when, comment) and who has not: {"items":[...], "read":N, "unread":N}. */
 json_t *circulation_status_json(struct dctx *c, int64_t doc_id, struct err *e);
 /* The caller's reading list (documents circulated to them), unread first. */
 int circulation_mine(struct dctx *c, bool unread_only, int64_t limit, int64_t offset,
-		     json_t **items, int64_t *total, struct err *e);
+                     json_t **items, int64_t *total, struct err *e);
 
 /* For the reminder scheduler: every unread circulation sent before `sent_before`, oldest first,
  * at most max rows, one callback per row (stop early by returning non-zero). */
@@ -250,8 +276,8 @@ struct circulation_unread {
 	const char *number;
 };
 int circulation_unread_each(struct db *db, int64_t sent_before, size_t max,
-			    int (*cb)(void *arg, const struct circulation_unread *u), void *arg,
-			    struct err *e);
+                            int (*cb)(void *arg, const struct circulation_unread *u), void *arg,
+                            struct err *e);
 
 /* ---- 发文 (outgoing.c, outgoing_approval.c) ---- */
 
@@ -298,13 +324,15 @@ struct outgoing_fields {
 	int64_t dept_id, print_copies;   /* -1 = not given */
 	int64_t countersign[DOCS_COUNTERSIGN_MAX];
 	int countersign_count; /* -1 = not given */
+	int64_t attachments[DOCS_ATTACHMENTS_MAX];
+	int attachment_count; /* -1 = not given (update: unchanged) */
 };
 /* A new draft by the caller (拟稿人); version 1 of the 正文 is kept. */
 int outgoing_create(struct dctx *c, const struct outgoing_fields *f, int64_t *id, struct err *e);
 /* Edits by the drafter (拟稿) or the one whose step it is; a changed 正文 becomes a new version;
  * a substantive change after 签发 sends the draft back to the signer. */
 int outgoing_update(struct dctx *c, int64_t id, int64_t version, const struct outgoing_fields *f,
-		    struct err *e);
+                    struct err *e);
 
 struct external_recipient {
 	const char *name, *method, *date;
@@ -312,11 +340,12 @@ struct external_recipient {
 struct outgoing_action {
 	enum out_action action;
 	const char *opinion;
-	int64_t version;     /* 0 = not checked */
-	int return_to;       /* OUT_ACT_RETURN: target state, -1 = the drafter */
+	int64_t version;      /* 0 = not checked */
+	int return_to;        /* OUT_ACT_RETURN: target state, -1 = the drafter */
 	int64_t on_behalf_id; /* OUT_ACT_SIGN: 代 whose authority */
-	int64_t series_id;   /* OUT_ACT_NUMBER */
-	const char *date;    /* OUT_ACT_PRINT: 印发日期 (NULL = today) */
+	int64_t series_id;    /* OUT_ACT_NUMBER: the series ... */
+	int64_t reserved_seq; /* ... and a number reserved (预留) earlier, 0 = the next one */
+	const char *date;     /* OUT_ACT_PRINT: 印发日期 (NULL = today) */
 	int64_t users[DOCS_RECIPIENTS_MAX]; /* OUT_ACT_DISTRIBUTE internal readers */
 	size_t user_count;
 	int64_t depts[DOCS_RECIPIENTS_MAX]; /* ... and departments (their heads) */
@@ -331,8 +360,7 @@ int outgoing_visible(struct dctx *c, int64_t id, struct err *e);
 json_t *outgoing_versions_json(struct dctx *c, int64_t id, struct err *e);
 json_t *outgoing_version_json(struct dctx *c, int64_t id, int64_t no, struct err *e);
 /* {"from":a, "to":b, "chunks":[{"op":"eq|del|ins","text":...}], "inserted":N, "deleted":N} */
-json_t *outgoing_compare_json(struct dctx *c, int64_t id, int64_t from, int64_t to,
-			      struct err *e);
+json_t *outgoing_compare_json(struct dctx *c, int64_t id, int64_t from, int64_t to, struct err *e);
 
 struct outgoing_filter {
 	int year, state, secrecy, direction; /* 0 / -1 = any */
@@ -341,8 +369,10 @@ struct outgoing_filter {
 	bool mine;
 	int64_t limit, offset;
 };
-int outgoing_list(struct dctx *c, const struct outgoing_filter *f, json_t **items,
-		  int64_t *total, struct err *e);
+int outgoing_list(struct dctx *c, const struct outgoing_filter *f, json_t **items, int64_t *total,
+                  struct err *e);
+int outgoing_list_text(struct dctx *c, const struct outgoing_filter *f, struct buf *out,
+                       int64_t *total, struct err *e);
 
 /* ---- demo (docs_demo.c) ---- */
 int docs_demo(struct db *db, int64_t org_id, struct err *e);

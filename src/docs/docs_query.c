@@ -55,7 +55,7 @@ void qb_raw(struct qb *q, const char *cond)
 }
 
 struct db_stmt *qb_prepare(struct qb *q, struct db *db, const char *head, const char *tail,
-			   int64_t limit, int64_t offset, struct err *e)
+                           int64_t limit, int64_t offset, struct err *e)
 {
 	struct buf sql = BUF_INIT;
 	struct db_stmt *st;
@@ -89,6 +89,20 @@ struct db_stmt *qb_prepare(struct qb *q, struct db *db, const char *head, const 
 	return st;
 }
 
+bool qb_key(const struct qb *q, char *out, size_t len)
+{
+	size_t n = (size_t)snprintf(out, len, "%s", q->where.data);
+
+	for (int k = 0; k < q->n && n < len; k++) {
+		if (q->type[k] == 'I')
+			n += (size_t)snprintf(out + n, len - n, "|%lld", (long long)q->i[k]);
+		else
+			n +=
+			    (size_t)snprintf(out + n, len - n, "|%zu:%s", strlen(q->s[k]), q->s[k]);
+	}
+	return n < len;
+}
+
 void docs_today(const struct dctx *c, char out[DATE_STR_MAX])
 {
 	date_format(date_of_time(c->now), out);
@@ -101,12 +115,13 @@ int docs_date_check(const char *s, const char *field, const char *label, struct 
 	if (s == NULL)
 		return 0;
 	if (date_parse(s, &days))
-		return err_field(e, ERR_VALIDATION, field, "%s格式应为 YYYY-MM-DD 的有效日期", label);
+		return err_field(e, ERR_VALIDATION, field, "%s格式应为 YYYY-MM-DD 的有效日期",
+		                 label);
 	return 0;
 }
 
 int docs_id_array(json_t *arr, const char *field, const char *label, int64_t *ids, size_t max,
-		  size_t *n, struct err *e)
+                  size_t *n, struct err *e)
 {
 	size_t i;
 	json_t *v;
@@ -130,10 +145,152 @@ int docs_id_array(json_t *arr, const char *field, const char *label, int64_t *id
 	return 0;
 }
 
-static json_t *text_or_null(struct db_stmt *st, int i)
+/* ---- the JSON text writer ---- */
+
+/* Bytes that need a look: '"', '\\', control characters, and 0xe2 (which may start U+2028/9). */
+static const unsigned char json_special[256] = {
+    1,         1,          1,          1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x00-0x0f */
+    1,         1,          1,          1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x10-0x1f */
+    ['"'] = 1, ['\\'] = 1, [0xe2] = 1,
+};
+
+void json_escape(struct buf *b, const char *s)
 {
-	const char *s = db_col_text(st, i);
-	return s ? json_string(s) : json_null();
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s, *run = p;
+
+	buf_addc(b, '"');
+	for (;;) {
+		char u[7];
+		const char *esc = NULL;
+
+		while (!json_special[*p])
+			p++;
+		if (*p == '\0')
+			break;
+		if (*p == '"')
+			esc = "\\\"";
+		else if (*p == '\\')
+			esc = "\\\\";
+		else if (*p == '\n')
+			esc = "\\n";
+		else if (*p == '\r')
+			esc = "\\r";
+		else if (*p == '\t')
+			esc = "\\t";
+		else if (*p < 0x20) {
+			memcpy(u, "\\u00", 4);
+			u[4] = hex[*p >> 4];
+			u[5] = hex[*p & 15];
+			u[6] = '\0';
+			esc = u;
+		} else if (p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9)) {
+			/* U+2028/2029 are valid JSON but end a line in JavaScript */
+			esc = p[2] == 0xa8 ? "\\u2028" : "\\u2029";
+		}
+		if (esc == NULL) { /* another character starting with 0xe2 */
+			p++;
+			continue;
+		}
+		buf_add(b, run, (size_t)(p - run));
+		buf_adds(b, esc);
+		p += *p == 0xe2 ? 3 : 1;
+		run = p;
+	}
+	buf_add(b, run, (size_t)(p - run));
+	buf_addc(b, '"');
+}
+
+void jw_open(struct jw *w, struct buf *b)
+{
+	w->b = b;
+	w->first = true;
+	buf_addc(b, '{');
+}
+
+void jw_close(struct jw *w)
+{
+	buf_addc(w->b, '}');
+}
+
+void jw_key(struct jw *w, const char *key)
+{
+	char k[64];
+	size_t n = strlen(key);
+
+	/* keys are literals of this directory: short, nothing to escape */
+	if (n > sizeof k - 4)
+		n = sizeof k - 4;
+	k[0] = ',';
+	k[1] = '"';
+	memcpy(k + 2, key, n);
+	k[n + 2] = '"';
+	k[n + 3] = ':';
+	buf_add(w->b, w->first ? k + 1 : k, w->first ? n + 3 : n + 4);
+	w->first = false;
+}
+
+void jw_str(struct jw *w, const char *key, const char *v)
+{
+	jw_key(w, key);
+	if (v)
+		json_escape(w->b, v);
+	else
+		buf_add(w->b, "null", 4);
+}
+
+/* Decimal digits without printf (the list writes thousands of numbers a second). */
+static void add_int(struct buf *b, int64_t v)
+{
+	char d[24];
+	int i = sizeof d;
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+	do {
+		d[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		d[--i] = '-';
+	buf_add(b, d + i, sizeof d - (size_t)i);
+}
+
+void jw_int(struct jw *w, const char *key, int64_t v)
+{
+	jw_key(w, key);
+	add_int(w->b, v);
+}
+
+void jw_bool(struct jw *w, const char *key, bool v)
+{
+	jw_key(w, key);
+	buf_adds(w->b, v ? "true" : "false");
+}
+
+void jw_null(struct jw *w, const char *key)
+{
+	jw_key(w, key);
+	buf_add(w->b, "null", 4);
+}
+
+/* time_iso() without printf: "2026-03-05T09:12:00+08:00". */
+static void iso_time(int64_t t, char out[TIME_ISO_MAX])
+{
+	int64_t local = t + CN_UTC_OFFSET;
+	int64_t days = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
+	int secs = (int)(local - days * 86400), y, m, d;
+	int f[6];
+
+	date_ymd((int)days, &y, &m, &d);
+	f[0] = y % 10000, f[1] = m, f[2] = d, f[3] = secs / 3600, f[4] = secs / 60 % 60,
+	f[5] = secs % 60;
+	memcpy(out, "0000-00-00T00:00:00+08:00", 26);
+	out[0] = (char)('0' + f[0] / 1000), out[1] = (char)('0' + f[0] / 100 % 10);
+	out[2] = (char)('0' + f[0] / 10 % 10), out[3] = (char)('0' + f[0] % 10);
+	for (int i = 1; i < 6; i++) {
+		out[3 * i + 2] = (char)('0' + f[i] / 10 % 10);
+		out[3 * i + 3] = (char)('0' + f[i] % 10);
+	}
 }
 
 static bool open_state(int s)
@@ -141,7 +298,15 @@ static bool open_state(int s)
 	return s != IN_RETURNED && s != IN_FINISHED && s != IN_ARCHIVABLE;
 }
 
-json_t *incoming_row_json(struct db_stmt *st, const char *today)
+static json_t *parse_row(struct buf *b)
+{
+	json_t *j = json_loadb(b->data, b->len, 0, NULL);
+
+	buf_free(b);
+	return j ? j : json_object();
+}
+
+void incoming_row_write(struct buf *b, struct db_stmt *st, const char *today)
 {
 	const struct doc_type *t = doc_type_find(db_col_text(st, 5));
 	int sec = secrecy_from_code(db_col_text(st, 6));
@@ -149,42 +314,80 @@ json_t *incoming_row_json(struct db_stmt *st, const char *today)
 	int state = in_state_from_code(db_col_text(st, 13));
 	const char *due = db_col_text(st, 12);
 	char mark[32], created[TIME_ISO_MAX];
-	json_t *dept = json_null();
+	struct jw w;
 
 	if (sec < 0)
 		sec = SECRECY_NONE;
 	if (urg < 0)
 		urg = 0;
 	secrecy_mark((enum secrecy)sec, (int)db_col_int(st, 7), mark);
-	if (!db_col_is_null(st, 14))
-		dept = json_pack("{s:I, s:s?}", "id", (json_int_t)db_col_int(st, 14), "name",
-				 db_col_text(st, 15));
-	time_iso(db_col_int(st, 19), created);
-	return json_pack(
-		"{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:I, s:I, s:s,"
-		" s:o, s:s, s:s, s:b, s:o, s:I, s:s, s:i, s:s}",
-		"id", (json_int_t)db_col_int(st, 0), "number", db_col_text(st, 1), "title",
-		db_col_text(st, 2), "from_org", db_col_text(st, 3), "from_number", db_col_text(st, 4),
-		"doc_type", db_col_text(st, 5), "doc_type_name", t ? t->name : db_col_text(st, 5),
-		"secrecy", secrecy_codes[sec], "secrecy_name", secrecy_names[sec], "secrecy_years",
-		(int)db_col_int(st, 7), "secrecy_mark", mark, "urgency", urgency_codes[urg],
-		"urgency_name", urgency_names[urg], "copies", (json_int_t)db_col_int(st, 9), "pages",
-		(json_int_t)db_col_int(st, 10), "received_date", db_col_text(st, 11), "due_date",
-		text_or_null(st, 12), "state", db_col_text(st, 13), "state_name",
-		state >= 0 ? in_state_names[state] : db_col_text(st, 13), "overdue",
-		due && today && strcmp(due, today) < 0 && state >= 0 && open_state(state),
-		"main_department", dept, "version", (json_int_t)db_col_int(st, 16), "source",
-		db_col_text(st, 17), "year", (int)db_col_int(st, 18), "created_at", created);
+	iso_time(db_col_int(st, 19), created);
+	jw_open(&w, b);
+	jw_int(&w, "id", db_col_int(st, 0));
+	jw_str(&w, "number", db_col_text(st, 1));
+	jw_str(&w, "title", db_col_text(st, 2));
+	jw_str(&w, "from_org", db_col_text(st, 3));
+	jw_str(&w, "from_number", db_col_text(st, 4));
+	jw_str(&w, "doc_type", db_col_text(st, 5));
+	jw_str(&w, "doc_type_name", t ? t->name : db_col_text(st, 5));
+	jw_str(&w, "secrecy", secrecy_codes[sec]);
+	jw_str(&w, "secrecy_name", secrecy_names[sec]);
+	jw_int(&w, "secrecy_years", db_col_int(st, 7));
+	jw_str(&w, "secrecy_mark", mark);
+	jw_str(&w, "urgency", urgency_codes[urg]);
+	jw_str(&w, "urgency_name", urgency_names[urg]);
+	jw_int(&w, "copies", db_col_int(st, 9));
+	jw_int(&w, "pages", db_col_int(st, 10));
+	jw_str(&w, "received_date", db_col_text(st, 11));
+	jw_str(&w, "due_date", due);
+	jw_str(&w, "state", db_col_text(st, 13));
+	jw_str(&w, "state_name", state >= 0 ? in_state_names[state] : db_col_text(st, 13));
+	jw_bool(&w, "overdue",
+	        due && today && strcmp(due, today) < 0 && state >= 0 && open_state(state));
+	if (db_col_is_null(st, 14)) {
+		jw_null(&w, "main_department");
+	} else {
+		struct jw d;
+		jw_key(&w, "main_department");
+		jw_open(&d, b);
+		jw_int(&d, "id", db_col_int(st, 14));
+		jw_str(&d, "name", db_col_text(st, 15));
+		jw_close(&d);
+	}
+	jw_int(&w, "version", db_col_int(st, 16));
+	jw_str(&w, "source", db_col_text(st, 17));
+	jw_int(&w, "year", db_col_int(st, 18));
+	jw_str(&w, "created_at", created);
+	jw_close(&w);
 }
 
-json_t *outgoing_row_json(struct db_stmt *st)
+json_t *incoming_row_json(struct db_stmt *st, const char *today)
+{
+	struct buf b = BUF_INIT;
+
+	incoming_row_write(&b, st, today);
+	return parse_row(&b);
+}
+
+static void id_name(struct jw *w, const char *key, int64_t id, const char *name)
+{
+	struct jw o;
+
+	jw_key(w, key);
+	jw_open(&o, w->b);
+	jw_int(&o, "id", id);
+	jw_str(&o, "name", name);
+	jw_close(&o);
+}
+
+void outgoing_row_write(struct buf *b, struct db_stmt *st)
 {
 	const struct doc_type *t = doc_type_find(db_col_text(st, 3));
 	int sec = secrecy_from_code(db_col_text(st, 4));
 	int urg = urgency_from_code(db_col_text(st, 6));
 	int dir = 0, state = out_state_from_code(db_col_text(st, 12));
 	char mark[32], created[TIME_ISO_MAX], updated[TIME_ISO_MAX];
-	json_t *signer = json_null();
+	struct jw w;
 
 	for (int i = 0; i < 3; i++)
 		if (strcmp(direction_codes[i], db_col_text(st, 7)) == 0)
@@ -194,36 +397,58 @@ json_t *outgoing_row_json(struct db_stmt *st)
 	if (urg < 0)
 		urg = 0;
 	secrecy_mark((enum secrecy)sec, (int)db_col_int(st, 5), mark);
+	iso_time(db_col_int(st, 24), created);
+	iso_time(db_col_int(st, 25), updated);
+	jw_open(&w, b);
+	jw_int(&w, "id", db_col_int(st, 0));
+	jw_str(&w, "number", db_col_text(st, 1));
+	jw_str(&w, "title", db_col_text(st, 2));
+	jw_str(&w, "doc_type", db_col_text(st, 3));
+	jw_str(&w, "doc_type_name", t ? t->name : db_col_text(st, 3));
+	jw_str(&w, "secrecy", secrecy_codes[sec]);
+	jw_str(&w, "secrecy_name", secrecy_names[sec]);
+	jw_int(&w, "secrecy_years", db_col_int(st, 5));
+	jw_str(&w, "secrecy_mark", mark);
+	jw_str(&w, "urgency", urgency_codes[urg]);
+	jw_str(&w, "urgency_name", urgency_names[urg]);
+	jw_str(&w, "direction", direction_codes[dir]);
+	jw_str(&w, "direction_name", direction_names[dir]);
+	id_name(&w, "department", db_col_int(st, 8), db_col_text(st, 9));
+	id_name(&w, "drafter", db_col_int(st, 10), db_col_text(st, 11));
+	jw_str(&w, "state", db_col_text(st, 12));
+	jw_str(&w, "state_name", state >= 0 ? out_state_names[state] : db_col_text(st, 12));
+	jw_str(&w, "main_to", db_col_text(st, 13));
+	jw_str(&w, "copy_to", db_col_text(st, 14));
+	jw_int(&w, "print_copies", db_col_int(st, 15));
+	jw_str(&w, "attachment_note", db_col_text(st, 16));
 	if (db_col_text(st, 17)) {
 		char sig[2 * FIELD_NAME_MAX + 16];
+		/* the signature as on the 稿纸: 李红梅（代张建国） */
 		if (db_col_text(st, 18))
-			snprintf(sig, sizeof sig, "%s（代%s）", db_col_text(st, 17), db_col_text(st, 18));
+			snprintf(sig, sizeof sig, "%s（代%s）", db_col_text(st, 17),
+			         db_col_text(st, 18));
 		else
 			snprintf(sig, sizeof sig, "%s", db_col_text(st, 17));
-		signer = json_string(sig);
+		jw_str(&w, "signer", sig);
+	} else {
+		jw_null(&w, "signer");
 	}
-	time_iso(db_col_int(st, 24), created);
-	time_iso(db_col_int(st, 25), updated);
-	return json_pack(
-		"{s:I, s:o, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:{s:I, s:s?},"
-		" s:{s:I, s:s?}, s:s, s:s, s:s, s:s, s:I, s:s, s:o, s:o, s:o, s:I, s:I, s:i, s:s,"
-		" s:s}",
-		"id", (json_int_t)db_col_int(st, 0), "number", text_or_null(st, 1), "title",
-		db_col_text(st, 2), "doc_type", db_col_text(st, 3), "doc_type_name",
-		t ? t->name : db_col_text(st, 3), "secrecy", secrecy_codes[sec], "secrecy_name",
-		secrecy_names[sec], "secrecy_years", (int)db_col_int(st, 5), "secrecy_mark", mark,
-		"urgency", urgency_codes[urg], "urgency_name", urgency_names[urg], "direction",
-		direction_codes[dir], "direction_name", direction_names[dir], "department", "id",
-		(json_int_t)db_col_int(st, 8), "name", db_col_text(st, 9), "drafter", "id",
-		(json_int_t)db_col_int(st, 10), "name", db_col_text(st, 11), "state",
-		db_col_text(st, 12), "state_name",
-		state >= 0 ? out_state_names[state] : db_col_text(st, 12), "main_to",
-		db_col_text(st, 13), "copy_to", db_col_text(st, 14), "print_copies",
-		(json_int_t)db_col_int(st, 15), "attachment_note", db_col_text(st, 16), "signer",
-		signer, "sign_date", text_or_null(st, 19), "printed_date", text_or_null(st, 20),
-		"body_version", (json_int_t)db_col_int(st, 21), "version",
-		(json_int_t)db_col_int(st, 22), "year", (int)db_col_int(st, 23), "created_at",
-		created, "updated_at", updated);
+	jw_str(&w, "sign_date", db_col_text(st, 19));
+	jw_str(&w, "printed_date", db_col_text(st, 20));
+	jw_int(&w, "body_version", db_col_int(st, 21));
+	jw_int(&w, "version", db_col_int(st, 22));
+	jw_int(&w, "year", db_col_int(st, 23));
+	jw_str(&w, "created_at", created);
+	jw_str(&w, "updated_at", updated);
+	jw_close(&w);
+}
+
+json_t *outgoing_row_json(struct db_stmt *st)
+{
+	struct buf b = BUF_INIT;
+
+	outgoing_row_write(&b, st);
+	return parse_row(&b);
 }
 
 void docs_todo_title(char *out, size_t len, const char *number, const char *title)

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sodium.h>
 #include <unistd.h>
 
@@ -132,7 +133,7 @@ static void on_headers(struct rctx *c, struct MHD_Connection *conn, const char *
 {
 	size_t header_bytes = 0;
 	bool bad_utf8 = false;
-	const char *cl;
+	const char *cl, *expect;
 
 	MHD_get_connection_values(conn, MHD_HEADER_KIND, count_header, &header_bytes);
 	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, check_arg_utf8, &bad_utf8);
@@ -158,6 +159,10 @@ static void on_headers(struct rctx *c, struct MHD_Connection *conn, const char *
 		if (strtoull(cl, NULL, 10) > HTTP_BODY_DISCARD_MAX)
 			c->answer_now = true;
 	}
+	/* a client that waits for "100 Continue" gets the refusal instead of sending the body */
+	expect = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Expect");
+	if (c->early.kind != ERR_NONE && expect && strcasecmp(expect, "100-continue") == 0)
+		c->answer_now = true;
 }
 
 /* ROUTE_UPLOAD: the body goes to the module's descriptor as it arrives. */

@@ -53,14 +53,14 @@
 int numbering_format_check(const char *format, struct err *e);
 /* Fills the placeholders. ERR_VALIDATION if the result does not fit outlen. */
 int numbering_format(const char *format, const char *code, int year, int64_t seq, char *out,
-		     size_t outlen, struct err *e);
+                     size_t outlen, struct err *e);
 
 /* A new series; ERR_CONFLICT if the org already has that code. format NULL = the default. */
 int numbering_series_create(struct db *db, int64_t org_id, const char *code, const char *format,
-			    const char *name, int64_t *id, struct err *e);
+                            const char *name, int64_t *id, struct err *e);
 /* The series of a 机关代字 in the org; ERR_NOT_FOUND if none. */
 int numbering_series_by_code(struct db *db, int64_t org_id, const char *code, int64_t *id,
-			     struct err *e);
+                             struct err *e);
 
 /*
  * Takes the next number of (series, year) for an object (object_kind "outgoing", object_id its
@@ -69,24 +69,24 @@ int numbering_series_by_code(struct db *db, int64_t org_id, const char *code, in
  * deactivated series or a year outside NUMBERING_YEAR_MIN..MAX.
  */
 int numbering_take(struct db *db, int64_t org_id, int64_t series_id, int year, int64_t object_id,
-		   const char *object_kind, char *out, size_t outlen, int64_t *seq, struct err *e);
+                   const char *object_kind, char *out, size_t outlen, int64_t *seq, struct err *e);
 /* 预留: takes the next number without an object, state reserved; user_id is who reserved it. */
 int numbering_reserve(struct db *db, int64_t org_id, int64_t series_id, int year, int64_t user_id,
-		      const char *purpose, char *out, size_t outlen, int64_t *seq, struct err *e);
+                      const char *purpose, char *out, size_t outlen, int64_t *seq, struct err *e);
 /* Gives a reserved number to an object (reserved -> used). ERR_NOT_FOUND if no such number,
  * ERR_CONFLICT if it is not reserved. Writes the number to out. */
 int numbering_claim(struct db *db, int64_t org_id, int64_t series_id, int year, int64_t seq,
-		    int64_t object_id, const char *object_kind, char *out, size_t outlen,
-		    struct err *e);
+                    int64_t object_id, const char *object_kind, char *out, size_t outlen,
+                    struct err *e);
 /* 作废: reserved or used -> void, with a required reason. Writes the number to out (for the audit
  * row). ERR_NOT_FOUND if the number was never issued, ERR_CONFLICT if already void. */
 int numbering_void(struct db *db, int64_t org_id, int64_t series_id, int year, int64_t seq,
-		   int64_t user_id, const char *reason, char *out, size_t outlen, struct err *e);
+                   int64_t user_id, const char *reason, char *out, size_t outlen, struct err *e);
 
 /* The series as JSON (id, code, format, name, active, version, year, last_seq, next), with the
  * counter of `year`; NULL with ERR_NOT_FOUND outside the org. */
 json_t *numbering_series_json(struct db *db, int64_t org_id, int64_t series_id, int year,
-			      struct err *e);
+                              struct err *e);
 /*
  * The gap report of (series, year): counts per state, the voided numbers with reasons, who and
  * when, the reserved ones, and the proof of no silent gap: "missing" lists sequences in
@@ -95,7 +95,10 @@ json_t *numbering_series_json(struct db *db, int64_t org_id, int64_t series_id, 
  */
 json_t *numbering_gaps(struct db *db, int64_t org_id, int64_t series_id, int year, struct err *e);
 
+/* `jianwu demo`: the series <org code>发 (院文件), <org code>办发 (办公室文件), <org code>函. */
+int numbering_demo(struct db *db, int64_t org_id, struct err *e);
+
 struct module;
-extern const struct module numbering_module;
+extern const struct module numbering_module; /* numbering_api.c */
 
 #endif

@@ -20,30 +20,30 @@
 #include "core/timeutil.h"
 #include "render/textgrid.h"
 
-#define PT(mm)  RENDER_MM(mm)
-#define PITCH   PT(GBT_BLOCK_H / GBT_LINES)
-#define CELL    PT(GBT_BLOCK_W / GBT_CHARS)
-#define HALF    (CELL / 2)
-#define LEFT    PT(GBT_BLOCK_LEFT)
-#define TOP     PT(GBT_BLOCK_TOP)
-#define WIDTH   PT(GBT_BLOCK_W)
-#define BOTTOM  PT(GBT_BLOCK_TOP + GBT_BLOCK_H)
-#define UNITS   (2 * GBT_CHARS)
+#define PT(mm) RENDER_MM(mm)
+#define PITCH  PT(GBT_BLOCK_H / GBT_LINES)
+#define CELL   PT(GBT_BLOCK_W / GBT_CHARS)
+#define HALF   (CELL / 2)
+#define LEFT   PT(GBT_BLOCK_LEFT)
+#define TOP    PT(GBT_BLOCK_TOP)
+#define WIDTH  PT(GBT_BLOCK_W)
+#define BOTTOM PT(GBT_BLOCK_TOP + GBT_BLOCK_H)
+#define UNITS  (2 * GBT_CHARS)
 
 /* 发文机关标志: at most 15 mm wide and 22 mm high a character, at most 150 mm in all; the
  * characters are drawn condensed (taller than wide) as printed red heads are. */
-#define MARK_CHAR_W_MAX  15.0
-#define MARK_CHAR_H_MAX  22.0
-#define MARK_W_MAX       150.0
-#define MARK_ASPECT      1.47 /* height / width */
-#define LETTER_ASPECT    1.2
-#define RED_RULE_W       0.6  /* mm, the red rule under the 发文字号 */
-#define LETTER_RULE_LEN  170.0
-#define LETTER_THICK     0.8  /* mm */
-#define LETTER_THIN      0.3
-#define LETTER_RULE_GAP  0.6
-#define LETTER_BOTTOM    20.0 /* lower double rule above the page bottom */
-#define TITLE_UNITS_MAX  40   /* 20 characters of 2号 in 156 mm */
+#define MARK_CHAR_W_MAX 15.0
+#define MARK_CHAR_H_MAX 22.0
+#define MARK_W_MAX      150.0
+#define MARK_ASPECT     1.47 /* height / width */
+#define LETTER_ASPECT   1.2
+#define RED_RULE_W      0.6 /* mm, the red rule under the 发文字号 */
+#define LETTER_RULE_LEN 170.0
+#define LETTER_THICK    0.8 /* mm */
+#define LETTER_THIN     0.3
+#define LETTER_RULE_GAP 0.6
+#define LETTER_BOTTOM   20.0 /* lower double rule above the page bottom */
+#define TITLE_UNITS_MAX 40   /* 20 characters of 2号 in 156 mm */
 
 #define RED 0xFF0000u
 
@@ -124,7 +124,7 @@ static const char *pool_str(struct gdoc *g, const char *s)
 }
 
 static int add_rule(struct gdoc *g, int page, double x0, double x1, double y, double w,
-		    unsigned rgb)
+                    unsigned rgb)
 {
 	struct prule r = {page, x0, x1, y, w, rgb};
 
@@ -191,7 +191,7 @@ static int text_ok(const char *s, size_t max, int nl)
 }
 
 static int check_text(const char *s, const char *field, const char *what, size_t max, int required,
-		      int nl, struct err *e)
+                      int nl, struct err *e)
 {
 	if (!s || !*s) {
 		if (required)
@@ -216,10 +216,10 @@ static int check_number(const char *s, struct err *e)
 {
 	const char *open = strstr(s, "〔"), *close = strstr(s, "〕");
 
-	if (strpbrk(s, "[]()") || strstr(s, "［") || strstr(s, "【") || strstr(s, "（") ||
-	    !open || !close || close < open)
+	if (strpbrk(s, "[]()") || strstr(s, "［") || strstr(s, "【") || strstr(s, "（") || !open ||
+	    !close || close < open)
 		return err_field(e, ERR_VALIDATION, "number",
-				 "发文字号的年份须用六角括号〔〕标注，如 定检发〔2026〕5号");
+		                 "发文字号的年份须用六角括号〔〕标注，如 定检发〔2026〕5号");
 	return 0;
 }
 
@@ -232,7 +232,8 @@ int gbt9704_validate(const struct gbt9704_doc *d, struct err *e)
 		return err_field(e, ERR_VALIDATION, "secrecy", "密级无效");
 	if (d->secrecy_years < 0 || d->secrecy_years > max_years[d->secrecy] ||
 	    (d->secrecy == GBT_SECRECY_NONE && d->secrecy_years))
-		return err_field(e, ERR_VALIDATION, "secrecy_years", "保密期限超出该密级的最长期限");
+		return err_field(e, ERR_VALIDATION, "secrecy_years",
+		                 "保密期限超出该密级的最长期限");
 	if ((unsigned)d->urgency > GBT_URGENCY_TEJI)
 		return err_field(e, ERR_VALIDATION, "urgency", "紧急程度无效");
 	if (check_text(d->mark, "mark", "发文机关标志", GBT_MARK_MAX, 1, 0, e) ||
@@ -253,16 +254,16 @@ int gbt9704_validate(const struct gbt9704_doc *d, struct err *e)
 		return err_field(e, ERR_VALIDATION, "signers", "上行文须标注签发人");
 	if (d->n_signers > GBT_SIGNERS_MAX)
 		return err_field(e, ERR_VALIDATION, "signers", "签发人不能超过 %d 人",
-				 GBT_SIGNERS_MAX);
+		                 GBT_SIGNERS_MAX);
 	for (i = 0; i < d->n_signers; i++)
 		if (check_text(d->signers[i], "signers", "签发人姓名", GBT_NAME_MAX, 1, 0, e))
 			return -1;
 	if (d->n_attachments > GBT_ATTACH_MAX)
 		return err_field(e, ERR_VALIDATION, "attachments", "附件不能超过 %d 个",
-				 GBT_ATTACH_MAX);
+		                 GBT_ATTACH_MAX);
 	for (i = 0; i < d->n_attachments; i++)
 		if (check_text(d->attachments[i], "attachments", "附件名称", GBT_ATTACH_NAME_MAX, 1,
-			       0, e))
+		               0, e))
 			return -1;
 	return 0;
 }
@@ -290,7 +291,7 @@ static int starts_with(const char *s, size_t n, const char *prefix)
 static size_t cn_numeral_run(const char *s, size_t n)
 {
 	static const char *const digits[] = {"一", "二", "三", "四", "五", "六", "七",
-					     "八", "九", "十", "百", "零", "〇"};
+	                                     "八", "九", "十", "百", "零", "〇"};
 	size_t i = 0, k;
 
 	for (;;) {
@@ -344,7 +345,7 @@ static int heading_level(const char *s, size_t n)
 
 /* Breaks a paragraph onto the grid and appends its lines to the flow. */
 static int flow_par(struct gdoc *g, const char *text, size_t len, const struct tg_break_opts *o,
-		    double x_extra, struct err *e)
+                    double x_extra, struct err *e)
 {
 	struct tg_lines lines = {0};
 	size_t i;
@@ -415,8 +416,8 @@ static size_t title_break(struct gdoc *g, const char *s, size_t len, int max_uni
 	cut = (size_t)(k - s) + strlen("关于");
 	if (cut >= len ||
 	    tg_measure(&g->tg, s, cut, ROLE_XIAOBIAOSONG, GBT_TITLE_PT, GBT_TITLE_PT) > max_units ||
-	    tg_measure(&g->tg, s + cut, len - cut, ROLE_XIAOBIAOSONG, GBT_TITLE_PT,
-		       GBT_TITLE_PT) > max_units)
+	    tg_measure(&g->tg, s + cut, len - cut, ROLE_XIAOBIAOSONG, GBT_TITLE_PT, GBT_TITLE_PT) >
+	        max_units)
 		return 0;
 	return cut;
 }
@@ -561,7 +562,8 @@ static int flow_body(struct gdoc *g, struct err *e)
 static int flow_attachments(struct gdoc *g, struct err *e)
 {
 	const struct gbt9704_doc *d = g->doc;
-	int label = tg_measure(&g->tg, "附件：", strlen("附件："), ROLE_FANGSONG, GBT_BODY_PT, CELL);
+	int label =
+	    tg_measure(&g->tg, "附件：", strlen("附件："), ROLE_FANGSONG, GBT_BODY_PT, CELL);
 	size_t i;
 
 	if (d->n_attachments == 0)
@@ -586,7 +588,7 @@ static int flow_attachments(struct gdoc *g, struct err *e)
 		if (!txt)
 			return err_internal(e, "render: out of memory");
 		nu = num[0] ? tg_measure(&g->tg, num, strlen(num), ROLE_FANGSONG, GBT_BODY_PT, CELL)
-			    : 0;
+		            : 0;
 		o = body_opts(ROLE_FANGSONG, first, 4 + label + nu);
 		if (flow_par(g, txt, strlen(txt), &o, 0, e))
 			return -1;
@@ -623,7 +625,7 @@ static int flow_signature(struct gdoc *g, struct err *e)
 	du = tg_measure(&g->tg, date, strlen(date), ROLE_FANGSONG, GBT_BODY_PT, CELL);
 	if (has_sig)
 		su = tg_measure(&g->tg, d->signatory, strlen(d->signatory), ROLE_FANGSONG,
-				GBT_BODY_PT, CELL);
+		                GBT_BODY_PT, CELL);
 	if (!g->opts->unsealed) {
 		ds = UNITS - 8 - du;
 		ss = ds + du / 2 - su / 2;
@@ -699,7 +701,8 @@ static int paginate(struct gdoc *g, double *bottom, struct err *e)
 		while (j + 1 < g->nfl && g->fl[j].keep_next)
 			j++;
 		chain = (int)(j - i + 1);
-		if (slot >= slots_of(g, page) || (slot + chain > slots_of(g, page) && slot > top_slot)) {
+		if (slot >= slots_of(g, page) ||
+		    (slot + chain > slots_of(g, page) && slot > top_slot)) {
 			page++;
 			slot = top_slot = 0;
 			if (page >= GBT_PAGES_MAX)
@@ -736,7 +739,7 @@ static int paginate(struct gdoc *g, double *bottom, struct err *e)
 
 /* A single grid line of text at (x, band top). */
 static int put_line(struct gdoc *g, int page, const char *text, enum render_role role, double size,
-		    double cell, double x, double band_top, unsigned rgb, struct err *e)
+                    double cell, double x, double band_top, unsigned rgb, struct err *e)
 {
 	struct tg_lines lines = {0};
 	struct tg_break_opts o;
@@ -823,7 +826,7 @@ static int put_elements(struct gdoc *g, double origin, struct err *e)
 	if (g->opts->copy_no) {
 		snprintf(buf, sizeof(buf), "%06u", g->opts->copy_no);
 		if (put_line(g, 0, buf, ROLE_HEITI, GBT_BODY_PT, CELL, LEFT, origin + n++ * PITCH,
-			     0, e))
+		             0, e))
 			return -1;
 	}
 	if (d->secrecy) {
@@ -832,12 +835,12 @@ static int put_elements(struct gdoc *g, double origin, struct err *e)
 		else
 			snprintf(buf, sizeof(buf), "%s", levels[d->secrecy]);
 		if (put_line(g, 0, buf, ROLE_HEITI, GBT_BODY_PT, CELL, LEFT, origin + n++ * PITCH,
-			     0, e))
+		             0, e))
 			return -1;
 	}
 	if (d->urgency) {
 		if (put_line(g, 0, urgencies[d->urgency], ROLE_HEITI, GBT_BODY_PT, CELL, LEFT,
-			     origin + n++ * PITCH, 0, e))
+		             origin + n++ * PITCH, 0, e))
 			return -1;
 	}
 	return n;
@@ -868,18 +871,18 @@ static int put_signers(struct gdoc *g, int slot, struct err *e)
 	if (start < 0)
 		start = 0;
 	if (put_line(g, 0, "签发人：", ROLE_FANGSONG, GBT_BODY_PT, CELL, LEFT + start * HALF,
-		     slot_top(g, 0, slot), 0, e))
+	             slot_top(g, 0, slot), 0, e))
 		return -1;
 	for (i = 0; i < d->n_signers; i++) {
 		int r = (int)(i / 2), c = (int)(i % 2);
 		double x = LEFT + (start + label + c * (nu + 2)) * HALF;
 
 		if (put_line(g, 0, d->signers[i], ROLE_KAITI, GBT_BODY_PT, CELL, x,
-			     slot_top(g, 0, slot + r), 0, e))
+		             slot_top(g, 0, slot + r), 0, e))
 			return -1;
 	}
 	if (put_line(g, 0, d->number, ROLE_FANGSONG, GBT_BODY_PT, CELL, LEFT + 2 * HALF,
-		     slot_top(g, 0, slot + rows - 1), 0, e))
+	             slot_top(g, 0, slot + rows - 1), 0, e))
 		return -1;
 	return slot + rows - 1;
 }
@@ -894,8 +897,8 @@ static int head_file(struct gdoc *g, struct err *e)
 
 	g->origin0 = TOP;
 	g->slots0 = GBT_LINES;
-	if (put_elements(g, TOP, e) < 0 || put_mark(g, TOP + PT(GBT_MARK_TOP), MARK_ASPECT,
-						     &mark_bottom, e))
+	if (put_elements(g, TOP, e) < 0 ||
+	    put_mark(g, TOP + PT(GBT_MARK_TOP), MARK_ASPECT, &mark_bottom, e))
 		return -1;
 	slot = (int)ceil((mark_bottom - TOP) / PITCH - 1e-6) + 2;
 	if (d->upward) {
@@ -907,7 +910,7 @@ static int head_file(struct gdoc *g, struct err *e)
 
 		last = slot;
 		if (put_line(g, 0, d->number, ROLE_FANGSONG, GBT_BODY_PT, CELL,
-			     LEFT + (UNITS - u) / 2.0 * HALF, slot_top(g, 0, slot), 0, e))
+		             LEFT + (UNITS - u) / 2.0 * HALF, slot_top(g, 0, slot), 0, e))
 			return -1;
 	}
 	rule = slot_top(g, 0, last) + (PITCH + GBT_BODY_PT) / 2 + PT(GBT_RULE_GAP);
@@ -920,8 +923,8 @@ static int head_file(struct gdoc *g, struct err *e)
 static int double_rule(struct gdoc *g, double top, int thick_first, struct err *e)
 {
 	double x0 = PT((RENDER_A4_W_MM - LETTER_RULE_LEN) / 2), x1 = x0 + PT(LETTER_RULE_LEN);
-	double a = thick_first ? LETTER_THICK : LETTER_THIN, b = thick_first ? LETTER_THIN
-									     : LETTER_THICK;
+	double a = thick_first ? LETTER_THICK : LETTER_THIN,
+	       b = thick_first ? LETTER_THIN : LETTER_THICK;
 	double y1 = top + PT(a) / 2, y2 = top + PT(a + LETTER_RULE_GAP) + PT(b) / 2;
 
 	if (add_rule(g, 0, x0, x1, y1, PT(a), RED) || add_rule(g, 0, x0, x1, y2, PT(b), RED))
@@ -940,9 +943,10 @@ static int head_letter(struct gdoc *g, struct err *e)
 
 	if (put_mark(g, PT(GBT_LETTER_MARK_TOP), LETTER_ASPECT, &mark_bottom, e) ||
 	    double_rule(g, mark_bottom + PT(GBT_RULE_GAP), 1, e) ||
-	    double_rule(g, PT(RENDER_A4_H_MM - LETTER_BOTTOM) -
-				   PT(LETTER_THICK + LETTER_THIN + LETTER_RULE_GAP),
-			0, e))
+	    double_rule(g,
+	                PT(RENDER_A4_H_MM - LETTER_BOTTOM) -
+	                    PT(LETTER_THICK + LETTER_THIN + LETTER_RULE_GAP),
+	                0, e))
 		return -1;
 	rule_bottom = mark_bottom + PT(GBT_RULE_GAP + LETTER_THICK + LETTER_THIN + LETTER_RULE_GAP);
 	em_top = rule_bottom + GBT_BODY_PT * 7 / 8;
@@ -955,7 +959,7 @@ static int head_letter(struct gdoc *g, struct err *e)
 		int u = units_of(g, d->number, ROLE_FANGSONG);
 
 		if (put_line(g, 0, d->number, ROLE_FANGSONG, GBT_BODY_PT, CELL,
-			     LEFT + WIDTH - u * HALF, g->origin0, 0, e))
+		             LEFT + WIDTH - u * HALF, g->origin0, 0, e))
 			return -1;
 		if (n == 0)
 			n = 1;
@@ -988,7 +992,7 @@ static int put_banji(struct gdoc *g, int page, const struct tg_lines *cc, struct
 		w = tg_measure(&g->tg, date, strlen(date), ROLE_FANGSONG, GBT_BANJI_PT, cell) *
 		    cell / 2;
 		if (put_line(g, page, date, ROLE_FANGSONG, GBT_BANJI_PT, cell,
-			     LEFT + WIDTH - cell - w, y, 0, e))
+		             LEFT + WIDTH - cell - w, y, 0, e))
 			return -1;
 		if (cc->n && add_rule(g, page, LEFT, LEFT + WIDTH, y, PT(GBT_BANJI_INNER), 0))
 			return err_internal(e, "render: out of memory");
@@ -1011,7 +1015,7 @@ static int put_banji(struct gdoc *g, int page, const struct tg_lines *cc, struct
 	}
 	/* 信函格式: no rules; 文件: thick first and last rules, the last on the block's edge */
 	if (!d->letter && (add_rule(g, page, LEFT, LEFT + WIDTH, top, PT(GBT_BANJI_OUTER), 0) ||
-			   add_rule(g, page, LEFT, LEFT + WIDTH, BOTTOM, PT(GBT_BANJI_OUTER), 0)))
+	                   add_rule(g, page, LEFT, LEFT + WIDTH, BOTTOM, PT(GBT_BANJI_OUTER), 0)))
 		return err_internal(e, "render: out of memory");
 	return 0;
 }
@@ -1092,7 +1096,7 @@ out:
 static void set_rgb(cairo_t *cr, unsigned rgb)
 {
 	cairo_set_source_rgb(cr, ((rgb >> 16) & 0xFF) / 255.0, ((rgb >> 8) & 0xFF) / 255.0,
-			     (rgb & 0xFF) / 255.0);
+	                     (rgb & 0xFF) / 255.0);
 }
 
 /* "— N —", 4号宋体, its dash 7 mm below the block; odd pages one character in from the right,
@@ -1124,9 +1128,9 @@ static int draw(struct gdoc *g, struct err *e)
 			set_rgb(cr, p->rgb);
 			if (p->natural)
 				tg_draw_natural(&g->tg, p->natural, p->style.role, p->size, p->x,
-						p->baseline, p->xscale);
+				                p->baseline, p->xscale);
 			else if (tg_draw_line(&g->tg, &p->tl, &p->style, p->size, p->x, p->baseline,
-					      e))
+			                      e))
 				return -1;
 		}
 		for (; r < g->nrules && g->rules[r].page == page; r++) {
@@ -1144,7 +1148,7 @@ static int draw(struct gdoc *g, struct err *e)
 	}
 	if (i != g->npl || r != g->nrules)
 		return err_internal(e, "gbt9704: %zu lines or %zu rules off their pages",
-				    g->npl - i, g->nrules - r);
+		                    g->npl - i, g->nrules - r);
 	return 0;
 }
 
@@ -1181,7 +1185,7 @@ static cairo_status_t sink_write(void *closure, const unsigned char *data, unsig
 }
 
 int gbt9704_render(const struct gbt9704_doc *doc, const struct gbt9704_opts *opts,
-		   const struct render_sink *sink, struct gbt9704_result *res, struct err *e)
+                   const struct render_sink *sink, struct gbt9704_result *res, struct err *e)
 {
 	static const struct gbt9704_opts defaults;
 	cairo_surface_t *surf = NULL;
@@ -1199,7 +1203,7 @@ int gbt9704_render(const struct gbt9704_doc *doc, const struct gbt9704_opts *opt
 	g.doc = doc;
 	g.opts = opts;
 	surf = cairo_pdf_surface_create_for_stream(sink_write, (void *)sink, PT(RENDER_A4_W_MM),
-						   PT(RENDER_A4_H_MM));
+	                                           PT(RENDER_A4_H_MM));
 	cr = cairo_create(surf);
 	if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
 		err_internal(e, "gbt9704: cairo: %s", cairo_status_to_string(cairo_status(cr)));
@@ -1212,7 +1216,7 @@ int gbt9704_render(const struct gbt9704_doc *doc, const struct gbt9704_opts *opt
 	cairo_surface_finish(surf);
 	if (cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS) {
 		err_internal(e, "gbt9704: cairo: %s",
-			     cairo_status_to_string(cairo_surface_status(surf)));
+		             cairo_status_to_string(cairo_surface_status(surf)));
 		goto out;
 	}
 	if (res) {
@@ -1244,7 +1248,7 @@ static int render_cb(const struct render_sink *s, void *arg, struct err *e)
 }
 
 int gbt9704_render_file(const struct gbt9704_doc *doc, const struct gbt9704_opts *opts,
-			const char *path, struct gbt9704_result *res, struct err *e)
+                        const char *path, struct gbt9704_result *res, struct err *e)
 {
 	struct file_args a = {doc, opts, res};
 

@@ -9,16 +9,16 @@
  * stay whole; a line shortened by them is justified to the full width.
  *
  * 版头: 份号 (6 digits), 密级★期限, 紧急程度 on the first lines (3号黑体); the red 发文机关标志
- * centred with its top 35 mm below the block top; 发文字号 two blank lines below it, centred (上行文:
- * one character in from the left, with 签发人 one character in from the right on the same line,
- * two names a line); the red rule 4 mm below the 发文字号. 主体: 标题 (2号小标宋) two lines below,
- * 主送机关, body with headings 一、(黑体) （一）(楷体) 1.（1）(仿宋), 附件说明, 署名 and 成文日期
- * (sealed layout: date four characters from the right, 署名 centred above it), 附注. 版记 (4号仿宋:
- * 抄送, 印发机关 and 印发日期 between 0.35/0.25 mm rules) at the bottom of the last page, which is an
- * even page (the back of the last sheet) unless banji_any_page is set. Page numbers "— N —" 14 pt,
- * 7 mm below the block, odd pages right, even pages left; none on a blank page or on a page that
- * holds only the 版记. The 信函格式 (letter) has its own head: the 标志 30 mm from the top, red double
- * rules, no page number on page 1, 版记 without 印发 and rules.
+ * centred with its top 35 mm below the block top; 发文字号 two blank lines below it, centred
+ * (上行文: one character in from the left, with 签发人 one character in from the right on the same
+ * line, two names a line); the red rule 4 mm below the 发文字号. 主体: 标题 (2号小标宋) two lines
+ * below, 主送机关, body with headings 一、(黑体) （一）(楷体) 1.（1）(仿宋), 附件说明, 署名 and
+ * 成文日期 (sealed layout: date four characters from the right, 署名 centred above it), 附注. 版记
+ * (4号仿宋: 抄送, 印发机关 and 印发日期 between 0.35/0.25 mm rules) at the bottom of the last page,
+ * which is an even page (the back of the last sheet) unless banji_any_page is set. Page numbers "—
+ * N —" 14 pt, 7 mm below the block, odd pages right, even pages left; none on a blank page or on a
+ * page that holds only the 版记. The 信函格式 (letter) has its own head: the 标志 30 mm from the
+ * top, red double rules, no page number on page 1, 版记 without 印发 and rules.
  *
  * Ownership: every pointer in struct gbt9704_doc is borrowed for the duration of the call. Output
  * goes to a sink (render.h); a failed render may have written part of a PDF to it.
@@ -33,21 +33,21 @@
 #include "render/render.h"
 
 /* Input limits, in bytes unless stated. */
-#define GBT_MARK_MAX        120        /* 发文机关标志 */
-#define GBT_NUMBER_MAX      120        /* 发文字号 */
-#define GBT_TITLE_MAX       600        /* 标题 */
-#define GBT_RECIPIENTS_MAX  2000       /* 主送机关 */
+#define GBT_MARK_MAX        120  /* 发文机关标志 */
+#define GBT_NUMBER_MAX      120  /* 发文字号 */
+#define GBT_TITLE_MAX       600  /* 标题 */
+#define GBT_RECIPIENTS_MAX  2000 /* 主送机关 */
 #define GBT_BODY_MAX        (256 * 1024)
-#define GBT_SIGNERS_MAX     8          /* 签发人 names */
-#define GBT_NAME_MAX        60         /* one 签发人 name */
-#define GBT_ATTACH_MAX      30         /* 附件 items */
-#define GBT_ATTACH_NAME_MAX 300        /* one 附件 name */
-#define GBT_SIGNATORY_MAX   200        /* 发文机关署名 */
-#define GBT_NOTE_MAX        300        /* 附注 */
-#define GBT_CC_MAX          1200       /* 抄送 */
-#define GBT_PRINTER_MAX     120        /* 印发机关 */
-#define GBT_COPY_NO_MAX     999999     /* 份号 is six digits */
-#define GBT_PAGES_MAX       400        /* pages of one PDF */
+#define GBT_SIGNERS_MAX     8      /* 签发人 names */
+#define GBT_NAME_MAX        60     /* one 签发人 name */
+#define GBT_ATTACH_MAX      30     /* 附件 items */
+#define GBT_ATTACH_NAME_MAX 300    /* one 附件 name */
+#define GBT_SIGNATORY_MAX   200    /* 发文机关署名 */
+#define GBT_NOTE_MAX        300    /* 附注 */
+#define GBT_CC_MAX          1200   /* 抄送 */
+#define GBT_PRINTER_MAX     120    /* 印发机关 */
+#define GBT_COPY_NO_MAX     999999 /* 份号 is six digits */
+#define GBT_PAGES_MAX       400    /* pages of one PDF */
 
 /* Layout constants (mm unless stated), GB/T 9704-2012. */
 #define GBT_BLOCK_LEFT      28.0
@@ -84,9 +84,9 @@ struct gbt9704_doc {
 	enum gbt_secrecy secrecy;
 	int secrecy_years; /* 保密期限; 0 = not marked (then the maximum applies) */
 	enum gbt_urgency urgency;
-	const char *mark;      /* 发文机关标志, "定边县人民检察院文件" (信函: "定边县人民检察院") */
-	const char *number;    /* 发文字号, "定检发〔2026〕5号"; optional for 信函 */
-	bool upward;           /* 上行文: 签发人 on the 发文字号 line */
+	const char *mark; /* 发文机关标志, "定边县人民检察院文件" (信函: "定边县人民检察院") */
+	const char *number; /* 发文字号, "定检发〔2026〕5号"; optional for 信函 */
+	bool upward;        /* 上行文: 签发人 on the 发文字号 line */
 	const char *const *signers; /* 签发人 names, required when upward */
 	size_t n_signers;
 	const char *title;      /* 标题; '\n' forces a break, otherwise lines are balanced */
@@ -94,11 +94,11 @@ struct gbt9704_doc {
 	const char *body;       /* 正文: paragraphs separated by '\n' */
 	const char *const *attachments; /* 附件 names (附件说明) */
 	size_t n_attachments;
-	const char *signatory; /* 发文机关署名; optional */
-	const char *date;      /* 成文日期 "YYYY-MM-DD", printed 2026年3月5日 */
-	const char *note;      /* 附注, printed in （）; optional */
-	const char *cc;        /* 抄送机关, "市人民检察院，县委政法委"; optional */
-	const char *printer;   /* 印发机关; optional (not printed on 信函) */
+	const char *signatory;  /* 发文机关署名; optional */
+	const char *date;       /* 成文日期 "YYYY-MM-DD", printed 2026年3月5日 */
+	const char *note;       /* 附注, printed in （）; optional */
+	const char *cc;         /* 抄送机关, "市人民检察院，县委政法委"; optional */
+	const char *printer;    /* 印发机关; optional (not printed on 信函) */
 	const char *print_date; /* 印发日期 "YYYY-MM-DD"; required with printer */
 	bool letter;            /* 信函格式 (函) */
 };
@@ -120,11 +120,12 @@ struct gbt9704_result {
  * (ERR_VALIDATION naming the field). The render functions call it first. */
 int gbt9704_validate(const struct gbt9704_doc *doc, struct err *e);
 
-/* Renders the PDF to the sink. opts may be NULL (defaults); res may be NULL. 0, or -1 with e set. */
+/* Renders the PDF to the sink. opts may be NULL (defaults); res may be NULL. 0, or -1 with e set.
+ */
 int gbt9704_render(const struct gbt9704_doc *doc, const struct gbt9704_opts *opts,
-		   const struct render_sink *sink, struct gbt9704_result *res, struct err *e);
+                   const struct render_sink *sink, struct gbt9704_result *res, struct err *e);
 /* The same, to a file (removed again on failure). */
 int gbt9704_render_file(const struct gbt9704_doc *doc, const struct gbt9704_opts *opts,
-			const char *path, struct gbt9704_result *res, struct err *e);
+                        const char *path, struct gbt9704_result *res, struct err *e);
 
 #endif

@@ -98,7 +98,8 @@ int ics_write_line(const struct render_sink *sink, const char *name, const char 
 		}
 		if (start > 0 && render_write(sink, " ", 1) != 0)
 			goto out;
-		if (render_write(sink, line + start, pos - start) != 0 || render_write(sink, "\r\n", 2))
+		if (render_write(sink, line + start, pos - start) != 0 ||
+		    render_write(sink, "\r\n", 2))
 			goto out;
 		limit = ICS_FOLD_OCTETS - 1;
 	}
@@ -121,7 +122,7 @@ static void utc_stamp(int64_t t, char out[STAMP_MAX])
 
 	date_ymd(days, &y, &m, &d);
 	snprintf(out, STAMP_MAX, "%04d%02d%02dT%02d%02d%02dZ", y, m, d, secs / 3600, secs / 60 % 60,
-		 secs % 60);
+	         secs % 60);
 }
 
 static void date_stamp(int days, char out[STAMP_MAX])
@@ -134,7 +135,7 @@ static void date_stamp(int days, char out[STAMP_MAX])
 
 /* Writes name + escaped TEXT; validates length and UTF-8. */
 static int text_line(struct ics_writer *w, const char *name, const char *field, const char *val,
-		     struct err *e)
+                     struct err *e)
 {
 	size_t n = strlen(val);
 	char *esc;
@@ -170,7 +171,7 @@ static int raw_line(struct ics_writer *w, const char *name, const char *val, str
 }
 
 int ics_begin(struct ics_writer *w, const struct render_sink *sink, const char *calname,
-	      int64_t dtstamp, struct err *e)
+              int64_t dtstamp, struct err *e)
 {
 	memset(w, 0, sizeof(*w));
 	w->sink = sink;

@@ -44,7 +44,7 @@ struct ics_event {
 /* Writes BEGIN:VCALENDAR ... X-WR-CALNAME. calname is TEXT; dtstamp is the feed's generation
  * time (Unix seconds). 0, or -1 with e set. */
 int ics_begin(struct ics_writer *w, const struct render_sink *sink, const char *calname,
-	      int64_t dtstamp, struct err *e);
+              int64_t dtstamp, struct err *e);
 /* Writes one VEVENT. 0, or -1 with e set (ERR_VALIDATION on bad fields, naming the field). */
 int ics_event(struct ics_writer *w, const struct ics_event *ev, struct err *e);
 /* Writes END:VCALENDAR. 0, or -1 with e set. */

@@ -11,7 +11,9 @@
 #include <unistd.h>
 
 #include <fontconfig/fontconfig.h>
+#include <cairo.h>
 #include <pango/pango.h>
+#include <pango/pangocairo.h>
 
 #include "core/log.h"
 #include "core/utf8.h"
@@ -20,14 +22,15 @@
 #define FANDOL_DIR "/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol"
 
 /* Licensed names first (Windows: FangSong/KaiTi/SimHei/SimSun; Founder: 方正小标宋), then the free
- * fonts Debian ships. The 小标宋 stand-in is the bold Noto Serif: the real 小标宋 is a heavy Song. */
-static const char *const default_fonts[ROLE_COUNT] = {
-	[ROLE_FANGSONG] = "FangSong_GB2312,仿宋_GB2312,FangSong,仿宋,FandolFang,Noto Serif CJK SC",
-	[ROLE_XIAOBIAOSONG] = "方正小标宋简体,FZXiaoBiaoSong-B05S,方正小标宋_GBK,FZXiaoBiaoSong-B05,"
-			      "Noto Serif CJK SC Bold",
-	[ROLE_SONG] = "SimSun,宋体,Noto Serif CJK SC",
-	[ROLE_HEITI] = "SimHei,黑体,Noto Sans CJK SC",
-	[ROLE_KAITI] = "KaiTi_GB2312,楷体_GB2312,KaiTi,楷体,AR PL UKai CN",
+ * fonts Debian ships. The 小标宋 stand-in is the bold Noto Serif: the real 小标宋 is a heavy Song.
+ */
+static const char *const default_fonts[FONT_ROLE_COUNT] = {
+    [ROLE_FANGSONG] = "FangSong_GB2312,仿宋_GB2312,FangSong,仿宋,FandolFang,Noto Serif CJK SC",
+    [ROLE_XIAOBIAOSONG] = "方正小标宋简体,FZXiaoBiaoSong-B05S,方正小标宋_GBK,FZXiaoBiaoSong-B05,"
+                          "Noto Serif CJK SC Bold",
+    [ROLE_SONG] = "SimSun,宋体,Noto Serif CJK SC",
+    [ROLE_HEITI] = "SimHei,黑体,Noto Sans CJK SC",
+    [ROLE_KAITI] = "KaiTi_GB2312,楷体_GB2312,KaiTi,楷体,AR PL UKai CN",
 };
 
 static int sink_file_write(void *ctx, const void *data, size_t len)
@@ -85,8 +88,9 @@ int render_write(const struct render_sink *s, const void *data, size_t len)
 	return s->write(s->ctx, data, len);
 }
 
-int render_to_path(const char *path, int (*fn)(const struct render_sink *s, void *arg, struct err *e),
-		   void *arg, struct err *e)
+int render_to_path(const char *path,
+                   int (*fn)(const struct render_sink *s, void *arg, struct err *e), void *arg,
+                   struct err *e)
 {
 	FILE *f = fopen(path, "wb");
 	struct render_sink s;
@@ -105,7 +109,7 @@ int render_to_path(const char *path, int (*fn)(const struct render_sink *s, void
 
 const char *render_font_default(enum render_role role)
 {
-	return (unsigned)role < ROLE_COUNT ? default_fonts[role] : default_fonts[ROLE_FANGSONG];
+	return (unsigned)role < FONT_ROLE_COUNT ? default_fonts[role] : default_fonts[ROLE_FANGSONG];
 }
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
@@ -127,6 +131,13 @@ static void init_fonts(void)
 void render_init(void)
 {
 	pthread_once(&init_once, init_fonts);
+}
+
+void render_shutdown(void)
+{
+	pango_cairo_font_map_set_default(NULL);
+	cairo_debug_reset_static_data();
+	FcFini();
 }
 
 int render_fonts_add_dir(const char *dir, struct err *e)

@@ -30,7 +30,7 @@
 
 /* 1 mm in PDF points. */
 #define RENDER_MM_PT (72.0 / 25.4)
-#define RENDER_MM(x) ((x) * RENDER_MM_PT)
+#define RENDER_MM(x) ((x)*RENDER_MM_PT)
 
 /* A4 in points (pdfinfo shows 595.276 x 841.89 pts). */
 #define RENDER_A4_W_MM 210.0
@@ -67,8 +67,9 @@ int render_write(const struct render_sink *s, const void *data, size_t len);
 
 /* Opens path for writing, runs fn with a file sink, closes. On failure the partial file is
  * removed. Returns what fn returned, or -1 with e set if the file could not be written. */
-int render_to_path(const char *path, int (*fn)(const struct render_sink *s, void *arg, struct err *e),
-		   void *arg, struct err *e);
+int render_to_path(const char *path,
+                   int (*fn)(const struct render_sink *s, void *arg, struct err *e), void *arg,
+                   struct err *e);
 
 enum render_role {
 	ROLE_FANGSONG,     /* 仿宋: body, 发文字号, 版记 */
@@ -76,12 +77,12 @@ enum render_role {
 	ROLE_SONG,         /* 宋体: page numbers */
 	ROLE_HEITI,        /* 黑体: 份号, 密级, 紧急程度, first-level headings */
 	ROLE_KAITI,        /* 楷体: second-level headings, 签发人 names */
-	ROLE_COUNT
+	FONT_ROLE_COUNT
 };
 
 /* Candidate lists per role; NULL means the default. Pointers are borrowed for the call. */
 struct render_fonts {
-	const char *role[ROLE_COUNT];
+	const char *role[FONT_ROLE_COUNT];
 };
 
 /* The default candidate list of a role (static string). */
@@ -99,6 +100,11 @@ int render_font_resolve(const char *list, char *out, struct err *e);
 /* Runs the one-time font set-up (TeX Live's Fandol directory when present). Renderers call it;
  * the server may call it at start-up to pay the fontconfig scan before the first request. */
 void render_init(void);
+
+/* Releases the calling thread's Pango font map and the cairo and fontconfig caches, so that leak
+ * checkers see a clean exit. Only at process exit, after every render in every thread is done;
+ * no render may follow. */
+void render_shutdown(void);
 
 /* 0 when s (n bytes) is valid UTF-8, -1 otherwise (core/utf8.h's strict rules). */
 int render_utf8_check(const char *s, size_t n);

@@ -86,19 +86,19 @@ static int validate(const struct sheet_form *f, struct err *e)
 				if (text_ok(b->pairs[j].label, SHEET_LABEL_MAX, 1) ||
 				    text_ok(b->pairs[j].value, SHEET_VALUE_MAX, 0))
 					return err_field(e, ERR_VALIDATION, "fields",
-							 "第 %zu 栏的字段过长或含有无效字符",
-							 i + 1);
+					                 "第 %zu 栏的字段过长或含有无效字符",
+					                 i + 1);
 		} else if (b->kind == SHEET_OPINIONS) {
 			if (text_ok(b->label, SHEET_LABEL_MAX, 1) ||
 			    b->n_opinions > SHEET_ITEMS_MAX)
 				return err_field(e, ERR_VALIDATION, "opinions",
-						 "第 %zu 栏的栏目名无效或意见过多", i + 1);
+				                 "第 %zu 栏的栏目名无效或意见过多", i + 1);
 			for (j = 0; j < b->n_opinions; j++)
 				if (text_ok(b->opinions[j].text, SHEET_OPINION_MAX, 0) ||
 				    text_ok(b->opinions[j].person, SHEET_LABEL_MAX, 0))
 					return err_field(e, ERR_VALIDATION, "opinions",
-							 "“%s”中的意见过长或含有无效字符",
-							 b->label);
+					                 "“%s”中的意见过长或含有无效字符",
+					                 b->label);
 		} else {
 			return err_field(e, ERR_VALIDATION, "blocks", "表格栏目类型无效");
 		}
@@ -109,7 +109,7 @@ static int validate(const struct sheet_form *f, struct err *e)
 /* ---- measuring ----------------------------------------------------------------------------- */
 
 static double text_height(struct sdoc *s, const char *text, enum render_role role, double size,
-			  double width)
+                          double width)
 {
 	PangoLayout *l;
 	int w, h;
@@ -141,7 +141,7 @@ static double fields_height(struct sdoc *s, const struct sheet_pair *p, size_t n
 	for (i = 0; i < n; i++) {
 		double lh = text_height(s, p[i].label, ROLE_HEITI, LABEL_PT, LABEL_W - 2 * PAD);
 		double vh = text_height(s, p[i].value, ROLE_FANGSONG, VALUE_PT,
-					value_w(n == 2, (int)i) - 2 * PAD);
+		                        value_w(n == 2, (int)i) - 2 * PAD);
 
 		if (lh + 2 * PAD > h)
 			h = lh + 2 * PAD;
@@ -187,7 +187,7 @@ static int fit(struct sdoc *s, int *page, double *y, double h, struct err *e)
 }
 
 static int paginate_fields(struct sdoc *s, const struct sheet_block *b, int *page, double *y,
-			   struct err *e)
+                           struct err *e)
 {
 	size_t i = 0;
 
@@ -212,7 +212,7 @@ static int paginate_fields(struct sdoc *s, const struct sheet_block *b, int *pag
 }
 
 static int paginate_opinions(struct sdoc *s, const struct sheet_block *b, int *page, double *y,
-			     struct err *e)
+                             struct err *e)
 {
 	size_t i = 0;
 	int cont = 0;
@@ -268,7 +268,7 @@ static int paginate(struct sdoc *s, struct err *e)
 		const struct sheet_block *b = &s->f->blocks[i];
 
 		if (b->kind == SHEET_FIELDS ? paginate_fields(s, b, &page, &y, e)
-					    : paginate_opinions(s, b, &page, &y, e))
+		                            : paginate_opinions(s, b, &page, &y, e))
 			return -1;
 	}
 	s->pages = page + 1;
@@ -279,7 +279,7 @@ static int paginate(struct sdoc *s, struct err *e)
 
 /* Text wrapped in a box, centred or left-aligned, vertically centred. */
 static void draw_box_text(struct sdoc *s, const char *text, enum render_role role, double size,
-			  double x, double y, double w, double h, int centre)
+                          double x, double y, double w, double h, int centre)
 {
 	PangoLayout *l;
 	int lw, lh;
@@ -314,12 +314,12 @@ static void signature(const struct sheet_opinion *o, int with_time, char *out, s
 		date_ymd(days, &y, &m, &d);
 		if (with_time)
 			snprintf(when, sizeof(when), "%d年%d月%d日 %02d:%02d", y, m, d, secs / 3600,
-				 secs / 60 % 60);
+			         secs / 60 % 60);
 		else
 			snprintf(when, sizeof(when), "%d年%d月%d日", y, m, d);
 	}
 	snprintf(out, cap, "%s%s%s", o->person ? o->person : "", o->person && *when ? "    " : "",
-		 when);
+	         when);
 }
 
 static void draw_row(struct sdoc *s, const struct srow *r)
@@ -342,7 +342,7 @@ static void draw_row(struct sdoc *s, const struct srow *r)
 			draw_box_text(s, p->label, ROLE_HEITI, LABEL_PT, x, y, LABEL_W, r->h, 1);
 			stroke_line(cr, x + LABEL_W, y, x + LABEL_W, y + r->h);
 			draw_box_text(s, p->value, ROLE_FANGSONG, VALUE_PT, x + LABEL_W, y,
-				      value_w(two, (int)(i - r->i0)), r->h, 0);
+			              value_w(two, (int)(i - r->i0)), r->h, 0);
 			x += LABEL_W + value_w(two, (int)(i - r->i0));
 			if (i + 1 < r->i1)
 				stroke_line(cr, x, y, x, y + r->h);
@@ -362,8 +362,8 @@ static void draw_row(struct sdoc *s, const struct srow *r)
 			double th = text_height(s, o->text, ROLE_KAITI, OPINION_PT, tw), sw;
 
 			if (th > 0) {
-				PangoLayout *l = tg_layout_wrapped(&s->tg, o->text, ROLE_KAITI,
-								   OPINION_PT, tw);
+				PangoLayout *l =
+				    tg_layout_wrapped(&s->tg, o->text, ROLE_KAITI, OPINION_PT, tw);
 
 				cairo_move_to(cr, X0 + LABEL_W + PAD, oy);
 				pango_cairo_show_layout(cr, l);
@@ -372,7 +372,7 @@ static void draw_row(struct sdoc *s, const struct srow *r)
 			signature(o, s->f->with_time, sig, sizeof(sig));
 			sw = tg_natural_width(&s->tg, sig, ROLE_FANGSONG, SIG_PT);
 			tg_draw_natural(&s->tg, sig, ROLE_FANGSONG, SIG_PT, X0 + TABLE_W - PAD - sw,
-					oy + th + SIG_PT * 0.3 + TG_ASCENT * SIG_PT, 1);
+			                oy + th + SIG_PT * 0.3 + TG_ASCENT * SIG_PT, 1);
 			oy += opinion_height(s, o);
 		}
 	}
@@ -388,12 +388,12 @@ static void draw_heading(struct sdoc *s)
 		xs = TABLE_W / w;
 	cairo_set_source_rgb(s->tg.cr, 0, 0, 0);
 	tg_draw_natural(&s->tg, f->heading, ROLE_XIAOBIAOSONG, HEAD_PT, X0 + (TABLE_W - w * xs) / 2,
-			y, xs);
+	                y, xs);
 	if (f->serial && *f->serial) {
 		double sw = tg_natural_width(&s->tg, f->serial, ROLE_FANGSONG, SERIAL_PT);
 
 		tg_draw_natural(&s->tg, f->serial, ROLE_FANGSONG, SERIAL_PT, X0 + TABLE_W - sw,
-				s->table_top - PT(2.0), 1);
+		                s->table_top - PT(2.0), 1);
 	}
 }
 
@@ -405,7 +405,7 @@ static void draw_footer(struct sdoc *s, int page)
 	snprintf(foot, sizeof(foot), "第 %d 页 共 %d 页", page + 1, s->pages);
 	w = tg_natural_width(&s->tg, foot, ROLE_SONG, FOOT_PT);
 	tg_draw_natural(&s->tg, foot, ROLE_SONG, FOOT_PT, X0 + (TABLE_W - w) / 2,
-			PAGE_BOTTOM + PT(8.0), 1);
+	                PAGE_BOTTOM + PT(8.0), 1);
 }
 
 static void draw(struct sdoc *s)
@@ -436,11 +436,11 @@ static void draw(struct sdoc *s)
 static cairo_status_t sink_write(void *closure, const unsigned char *data, unsigned int length)
 {
 	return render_write(closure, data, length) == 0 ? CAIRO_STATUS_SUCCESS
-							: CAIRO_STATUS_WRITE_ERROR;
+	                                                : CAIRO_STATUS_WRITE_ERROR;
 }
 
 int sheet_render(const struct sheet_form *f, const struct render_sink *sink, int *pages,
-		 struct err *e)
+                 struct err *e)
 {
 	cairo_surface_t *surf;
 	cairo_t *cr;
@@ -453,7 +453,7 @@ int sheet_render(const struct sheet_form *f, const struct render_sink *sink, int
 	s.f = f;
 	s.table_top = PAGE_TOP + HEAD_PT * 1.6 + PT(f->serial && *f->serial ? 8.0 : 4.0);
 	surf = cairo_pdf_surface_create_for_stream(sink_write, (void *)sink, PT(RENDER_A4_W_MM),
-						   PT(RENDER_A4_H_MM));
+	                                           PT(RENDER_A4_H_MM));
 	cr = cairo_create(surf);
 	if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
 		err_internal(e, "sheet: cairo: %s", cairo_status_to_string(cairo_status(cr)));
@@ -467,7 +467,7 @@ int sheet_render(const struct sheet_form *f, const struct render_sink *sink, int
 	cairo_surface_finish(surf);
 	if (cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS) {
 		err_internal(e, "sheet: cairo: %s",
-			     cairo_status_to_string(cairo_surface_status(surf)));
+		             cairo_status_to_string(cairo_surface_status(surf)));
 		goto out;
 	}
 	if (pages)
@@ -516,30 +516,30 @@ static void fonts_or_default(struct sheet_form *f, const struct render_fonts *fo
 }
 
 int sheet_incoming_render(const struct sheet_incoming *in, const struct render_fonts *fonts,
-			  const struct render_sink *sink, int *pages, struct err *e)
+                          const struct render_sink *sink, int *pages, struct err *e)
 {
 	char head[SHEET_HEADING_MAX + 32], serial[SHEET_LABEL_MAX * 2 + 32] = "", d1[32], d2[32],
-								       n1[16];
+	                                                                n1[16];
 	struct sheet_pair top[] = {
-		{"来文机关", in->from, false},
-		{"收文日期", cn_date(in->received, d1, sizeof(d1)), false},
-		{"来文字号", in->number, false},
-		{"份数", count(in->copies, n1, sizeof(n1)), false},
-		{"密级", in->secrecy, false},
-		{"紧急程度", in->urgency, false},
-		{"文件标题", in->title, true},
-		{"办理时限", cn_date(in->deadline, d2, sizeof(d2)), true},
+	    {"来文机关", in->from, false},
+	    {"收文日期", cn_date(in->received, d1, sizeof(d1)), false},
+	    {"来文字号", in->number, false},
+	    {"份数", count(in->copies, n1, sizeof(n1)), false},
+	    {"密级", in->secrecy, false},
+	    {"紧急程度", in->urgency, false},
+	    {"文件标题", in->title, true},
+	    {"办理时限", cn_date(in->deadline, d2, sizeof(d2)), true},
 	};
 	struct sheet_pair tail[] = {
-		{"办理结果", in->result, true},
-		{"备注", in->remarks, true},
+	    {"办理结果", in->result, true},
+	    {"备注", in->remarks, true},
 	};
 	struct sheet_block blocks[] = {
-		{SHEET_FIELDS, top, sizeof(top) / sizeof(top[0]), NULL, NULL, 0},
-		{SHEET_OPINIONS, NULL, 0, "拟办意见", in->proposals, in->n_proposals},
-		{SHEET_OPINIONS, NULL, 0, "领导批示", in->instructions, in->n_instructions},
-		{SHEET_OPINIONS, NULL, 0, "承办情况", in->handling, in->n_handling},
-		{SHEET_FIELDS, tail, sizeof(tail) / sizeof(tail[0]), NULL, NULL, 0},
+	    {SHEET_FIELDS, top, sizeof(top) / sizeof(top[0]), NULL, NULL, 0},
+	    {SHEET_OPINIONS, NULL, 0, "拟办意见", in->proposals, in->n_proposals},
+	    {SHEET_OPINIONS, NULL, 0, "领导批示", in->instructions, in->n_instructions},
+	    {SHEET_OPINIONS, NULL, 0, "承办情况", in->handling, in->n_handling},
+	    {SHEET_FIELDS, tail, sizeof(tail) / sizeof(tail[0]), NULL, NULL, 0},
 	};
 	struct sheet_form f;
 
@@ -556,28 +556,28 @@ int sheet_incoming_render(const struct sheet_incoming *in, const struct render_f
 }
 
 int sheet_draft_render(const struct sheet_draft *d, const struct render_fonts *fonts,
-		       const struct render_sink *sink, int *pages, struct err *e)
+                       const struct render_sink *sink, int *pages, struct err *e)
 {
 	char head[SHEET_HEADING_MAX + 32], d1[32], n1[16];
 	struct sheet_pair fields[] = {
-		{"发文字号", d->number, false},
-		{"密级", d->secrecy, false},
-		{"主办单位", d->department, false},
-		{"紧急程度", d->urgency, false},
-		{"拟稿人", d->drafter, false},
-		{"印制份数", count(d->copies, n1, sizeof(n1)), false},
-		{"标题", d->title, true},
-		{"主送", d->recipients, true},
-		{"抄送", d->cc, true},
-		{"附件", d->attachments, true},
-		{"校对", d->proofreader, false},
-		{"印发日期", cn_date(d->printed, d1, sizeof(d1)), false},
+	    {"发文字号", d->number, false},
+	    {"密级", d->secrecy, false},
+	    {"主办单位", d->department, false},
+	    {"紧急程度", d->urgency, false},
+	    {"拟稿人", d->drafter, false},
+	    {"印制份数", count(d->copies, n1, sizeof(n1)), false},
+	    {"标题", d->title, true},
+	    {"主送", d->recipients, true},
+	    {"抄送", d->cc, true},
+	    {"附件", d->attachments, true},
+	    {"校对", d->proofreader, false},
+	    {"印发日期", cn_date(d->printed, d1, sizeof(d1)), false},
 	};
 	struct sheet_block blocks[] = {
-		{SHEET_OPINIONS, NULL, 0, "签发", d->sign, d->n_sign},
-		{SHEET_OPINIONS, NULL, 0, "会签", d->countersign, d->n_countersign},
-		{SHEET_OPINIONS, NULL, 0, "核稿", d->review, d->n_review},
-		{SHEET_FIELDS, fields, sizeof(fields) / sizeof(fields[0]), NULL, NULL, 0},
+	    {SHEET_OPINIONS, NULL, 0, "签发", d->sign, d->n_sign},
+	    {SHEET_OPINIONS, NULL, 0, "会签", d->countersign, d->n_countersign},
+	    {SHEET_OPINIONS, NULL, 0, "核稿", d->review, d->n_review},
+	    {SHEET_FIELDS, fields, sizeof(fields) / sizeof(fields[0]), NULL, NULL, 0},
 	};
 	struct sheet_form f;
 
@@ -591,7 +591,7 @@ int sheet_draft_render(const struct sheet_draft *d, const struct render_fonts *f
 }
 
 int sheet_approval_render(const struct sheet_approval *a, const struct render_fonts *fonts,
-			  const struct render_sink *sink, int *pages, struct err *e)
+                          const struct render_sink *sink, int *pages, struct err *e)
 {
 	char head[SHEET_HEADING_MAX + 32];
 	struct sheet_block *blocks = NULL;

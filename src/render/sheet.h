@@ -21,13 +21,13 @@
 
 #include "render/render.h"
 
-#define SHEET_BLOCKS_MAX   64
-#define SHEET_ITEMS_MAX    200  /* pairs or opinions in one block */
-#define SHEET_LABEL_MAX    60   /* bytes */
-#define SHEET_VALUE_MAX    1500 /* bytes of one value */
-#define SHEET_OPINION_MAX  1500 /* bytes of one opinion: always fits one page */
-#define SHEET_HEADING_MAX  200
-#define SHEET_PAGES_MAX    100
+#define SHEET_BLOCKS_MAX  64
+#define SHEET_ITEMS_MAX   200  /* pairs or opinions in one block */
+#define SHEET_LABEL_MAX   60   /* bytes */
+#define SHEET_VALUE_MAX   1500 /* bytes of one value */
+#define SHEET_OPINION_MAX 1500 /* bytes of one opinion: always fits one page */
+#define SHEET_HEADING_MAX 200
+#define SHEET_PAGES_MAX   100
 
 struct sheet_pair {
 	const char *label;
@@ -63,16 +63,16 @@ struct sheet_form {
 
 /* 收文处理单 */
 struct sheet_incoming {
-	const char *org;      /* 收文机关, "定边县人民检察院" */
-	const char *serial;   /* 收文编号 */
-	const char *from;     /* 来文机关 */
-	const char *number;   /* 来文字号 */
-	const char *received; /* 收文日期 "YYYY-MM-DD" */
-	const char *secrecy;  /* 密级 as printed, "秘密★5年" or "" */
-	const char *urgency;  /* 紧急程度 */
-	int copies;           /* 份数; 0 = blank */
-	const char *deadline; /* 办理时限 "YYYY-MM-DD" */
-	const char *title;    /* 文件标题 */
+	const char *org;                       /* 收文机关, "定边县人民检察院" */
+	const char *serial;                    /* 收文编号 */
+	const char *from;                      /* 来文机关 */
+	const char *number;                    /* 来文字号 */
+	const char *received;                  /* 收文日期 "YYYY-MM-DD" */
+	const char *secrecy;                   /* 密级 as printed, "秘密★5年" or "" */
+	const char *urgency;                   /* 紧急程度 */
+	int copies;                            /* 份数; 0 = blank */
+	const char *deadline;                  /* 办理时限 "YYYY-MM-DD" */
+	const char *title;                     /* 文件标题 */
 	const struct sheet_opinion *proposals; /* 拟办意见 */
 	size_t n_proposals;
 	const struct sheet_opinion *instructions; /* 领导批示 */
@@ -92,23 +92,23 @@ struct sheet_draft {
 	size_t n_countersign;
 	const struct sheet_opinion *review; /* 核稿 and 审核 */
 	size_t n_review;
-	const char *department; /* 主办单位 */
-	const char *drafter;    /* 拟稿人 */
-	const char *number;     /* 发文字号 */
-	const char *secrecy;    /* 密级 */
-	const char *urgency;    /* 紧急程度 */
-	int copies;             /* 印制份数; 0 = blank */
-	const char *title;      /* 标题 */
-	const char *recipients; /* 主送 */
-	const char *cc;         /* 抄送 */
-	const char *attachments;/* 附件 */
-	const char *proofreader;/* 校对 */
-	const char *printed;    /* 印发日期 "YYYY-MM-DD" */
+	const char *department;  /* 主办单位 */
+	const char *drafter;     /* 拟稿人 */
+	const char *number;      /* 发文字号 */
+	const char *secrecy;     /* 密级 */
+	const char *urgency;     /* 紧急程度 */
+	int copies;              /* 印制份数; 0 = blank */
+	const char *title;       /* 标题 */
+	const char *recipients;  /* 主送 */
+	const char *cc;          /* 抄送 */
+	const char *attachments; /* 附件 */
+	const char *proofreader; /* 校对 */
+	const char *printed;     /* 印发日期 "YYYY-MM-DD" */
 };
 
 /* 审批单 of a workflow instance */
 struct sheet_step {
-	const char *step;    /* 环节, "部门负责人审核" */
+	const char *step; /* 环节, "部门负责人审核" */
 	const char *person;
 	const char *opinion;
 	int64_t time;
@@ -126,14 +126,14 @@ struct sheet_approval {
 
 /* Renders a form. pages may be NULL. 0, or -1 with e set (ERR_VALIDATION naming the field). */
 int sheet_render(const struct sheet_form *f, const struct render_sink *sink, int *pages,
-		 struct err *e);
+                 struct err *e);
 
 /* The three sheets; fonts may be NULL (defaults). */
 int sheet_incoming_render(const struct sheet_incoming *in, const struct render_fonts *fonts,
-			  const struct render_sink *sink, int *pages, struct err *e);
+                          const struct render_sink *sink, int *pages, struct err *e);
 int sheet_draft_render(const struct sheet_draft *d, const struct render_fonts *fonts,
-		       const struct render_sink *sink, int *pages, struct err *e);
+                       const struct render_sink *sink, int *pages, struct err *e);
 int sheet_approval_render(const struct sheet_approval *a, const struct render_fonts *fonts,
-			  const struct render_sink *sink, int *pages, struct err *e);
+                          const struct render_sink *sink, int *pages, struct err *e);
 
 #endif

@@ -27,15 +27,15 @@ static pthread_mutex_t ascii_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Closing punctuation: never at the start of a line. */
 static const uint32_t closing[] = {
-	0xFF0C, 0x3002, 0x3001, 0xFF1B, 0xFF1A, 0xFF1F, 0xFF01, 0xFF09, 0x300B, 0x300D, 0x300F,
-	0x3011, 0x3015, 0x3009, 0x201D, 0x2019, 0x2026, 0x2014, 0xFF05, 0x2030, 0x00B7, 0xFF5E,
-	0x3017, 0x3019, 0xFF3D, 0xFF5D, 0xFF0E, 0x30FB, 0x2025, ',',    '.',    ';',    ':',
-	'?',    '!',    ')',    ']',    '}',    '%',
+    0xFF0C, 0x3002, 0x3001, 0xFF1B, 0xFF1A, 0xFF1F, 0xFF01, 0xFF09, 0x300B, 0x300D,
+    0x300F, 0x3011, 0x3015, 0x3009, 0x201D, 0x2019, 0x2026, 0x2014, 0xFF05, 0x2030,
+    0x00B7, 0xFF5E, 0x3017, 0x3019, 0xFF3D, 0xFF5D, 0xFF0E, 0x30FB, 0x2025, ',',
+    '.',    ';',    ':',    '?',    '!',    ')',    ']',    '}',    '%',
 };
 /* Opening punctuation: never at the end of a line. */
 static const uint32_t opening[] = {
-	0xFF08, 0x300A, 0x300C, 0x300E, 0x3010, 0x3014, 0x3008, 0x201C,
-	0x2018, 0x3016, 0x3018, 0xFF3B, 0xFF5B, '(',    '[',    '{',
+    0xFF08, 0x300A, 0x300C, 0x300E, 0x3010, 0x3014, 0x3008, 0x201C,
+    0x2018, 0x3016, 0x3018, 0xFF3B, 0xFF5B, '(',    '[',    '{',
 };
 
 static int in_set(uint32_t cp, const uint32_t *set, size_t n)
@@ -66,7 +66,7 @@ static PangoFontDescription *desc_sized(struct tg_ctx *t, enum render_role role,
 }
 
 static PangoLayout *layout_new(struct tg_ctx *t, const char *text, int len, enum render_role role,
-			       double size)
+                               double size)
 {
 	PangoLayout *l = pango_layout_new(t->pango);
 	PangoFontDescription *d = desc_sized(t, role, size);
@@ -145,8 +145,9 @@ int tg_ctx_init(struct tg_ctx *t, cairo_t *cr, const struct render_fonts *fonts,
 		return err_internal(e, "render: no pango context");
 	pango_context_set_language(t->pango, pango_language_from_string("zh-cn"));
 	pango_context_set_base_dir(t->pango, PANGO_DIRECTION_LTR);
-	for (i = 0; i < ROLE_COUNT; i++) {
-		const char *list = fonts && fonts->role[i] ? fonts->role[i] : render_font_default(i);
+	for (i = 0; i < FONT_ROLE_COUNT; i++) {
+		const char *list =
+		    fonts && fonts->role[i] ? fonts->role[i] : render_font_default(i);
 
 		if (render_font_resolve(list, buf, e)) {
 			tg_ctx_free(t);
@@ -161,7 +162,7 @@ void tg_ctx_free(struct tg_ctx *t)
 {
 	int i;
 
-	for (i = 0; i < ROLE_COUNT; i++)
+	for (i = 0; i < FONT_ROLE_COUNT; i++)
 		if (t->desc[i])
 			pango_font_description_free(t->desc[i]);
 	if (t->pango)
@@ -230,8 +231,13 @@ static int split_word(struct tokens *ts, const char *text, const struct token *w
 
 	while (i < w->off + w->len) {
 		int k = utf8_decode(text + i, w->off + w->len - i, &cp);
-		struct token tk = {i, (size_t)k, c, 1, units_of(ts->nat[c], half),
-				   in_set(cp, closing, sizeof(closing) / sizeof(closing[0])), 0};
+		struct token tk = {i,
+		                   (size_t)k,
+		                   c,
+		                   1,
+		                   units_of(ts->nat[c], half),
+		                   in_set(cp, closing, sizeof(closing) / sizeof(closing[0])),
+		                   0};
 
 		if (tok_push(ts, &tk))
 			return -1;
@@ -242,7 +248,7 @@ static int split_word(struct tokens *ts, const char *text, const struct token *w
 }
 
 static int tokenize(struct tg_ctx *t, const char *text, size_t len, const struct tg_break_opts *o,
-		    struct tokens *ts)
+                    struct tokens *ts)
 {
 	double half = o->cell / 2;
 	size_t i = 0, c = 0;
@@ -340,7 +346,7 @@ static int line_push(struct tg_lines *out, const struct tg_line *l)
 
 /* Builds the line of tokens [a, k): per-character advances, justified when asked. */
 static int emit_line(const char *text, const struct tokens *ts, size_t a, size_t k, int indent,
-		     int avail, int justify, const struct tg_break_opts *o, struct tg_lines *out)
+                     int avail, int justify, const struct tg_break_opts *o, struct tg_lines *out)
 {
 	double half = o->cell / 2, gap = 0;
 	struct tg_line l;
@@ -404,7 +410,7 @@ static int emit_line(const char *text, const struct tokens *ts, size_t a, size_t
 }
 
 int tg_break(struct tg_ctx *t, const char *text, size_t len, const struct tg_break_opts *o,
-	     struct tg_lines *out, struct err *e)
+             struct tg_lines *out, struct err *e)
 {
 	struct tokens ts;
 	size_t a = 0;
@@ -454,7 +460,7 @@ void tg_lines_free(struct tg_lines *l)
 }
 
 int tg_measure(struct tg_ctx *t, const char *text, size_t len, enum render_role role, double size,
-	       double cell)
+               double cell)
 {
 	struct tg_break_opts o;
 	struct tokens ts;
@@ -501,7 +507,7 @@ static double fit_run(PangoGlyphItem *run, const char *text, const struct tg_lin
 		while (end < gs->num_glyphs && gs->log_clusters[end] == cl)
 			end++;
 		b1 = end < gs->num_glyphs ? (size_t)(run->item->offset + gs->log_clusters[end])
-					  : (size_t)(run->item->offset + run->item->length);
+		                          : (size_t)(run->item->offset + run->item->length);
 		c0 = char_index(text, b0);
 		c1 = c0 + char_index(text + b0, b1 - b0);
 		for (c = c0; c < c1 && c < l->nchars; c++) {
@@ -520,7 +526,7 @@ static double fit_run(PangoGlyphItem *run, const char *text, const struct tg_lin
 }
 
 int tg_draw_line(struct tg_ctx *t, const struct tg_line *l, const struct tg_style *style,
-		 double size, double x, double baseline, struct err *e)
+                 double size, double x, double baseline, struct err *e)
 {
 	PangoLayout *layout;
 	PangoLayoutLine *line;
@@ -571,7 +577,7 @@ double tg_natural_width(struct tg_ctx *t, const char *text, enum render_role rol
 }
 
 void tg_draw_natural(struct tg_ctx *t, const char *text, enum render_role role, double size,
-		     double x, double baseline, double xscale)
+                     double x, double baseline, double xscale)
 {
 	PangoLayout *l = layout_new(t, text, -1, role, size);
 	PangoLayoutLine *line = pango_layout_get_line_readonly(l, 0);
@@ -588,7 +594,7 @@ void tg_draw_natural(struct tg_ctx *t, const char *text, enum render_role role, 
 }
 
 PangoLayout *tg_layout_wrapped(struct tg_ctx *t, const char *text, enum render_role role,
-			       double size, double width)
+                               double size, double width)
 {
 	PangoLayout *l = layout_new(t, text, -1, role, size);
 

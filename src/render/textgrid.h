@@ -33,14 +33,14 @@
 struct tg_ctx {
 	cairo_t *cr;
 	PangoContext *pango;
-	PangoFontDescription *desc[ROLE_COUNT];
-	const uint16_t *ascii[ROLE_COUNT]; /* widths of ' '..'~' at 1000 units/em, cached */
+	PangoFontDescription *desc[FONT_ROLE_COUNT];
+	const uint16_t *ascii[FONT_ROLE_COUNT]; /* widths of ' '..'~' at 1000 units/em, cached */
 };
 
 /* A span of text in one typeface role; a paragraph is one or more spans. */
 struct tg_style {
 	enum render_role role;
-	size_t split;            /* bytes [0, split) in role, [split, len) in role2 */
+	size_t split; /* bytes [0, split) in role, [split, len) in role2 */
 	enum render_role role2;
 };
 
@@ -51,8 +51,8 @@ struct tg_line {
 	int indent;       /* units before the first character */
 	int units;        /* units used by the characters, indent excluded */
 	size_t nchars;
-	double *adv;      /* advance of each character in points, justification included */
-	double *box;      /* width each character is centred in (points) */
+	double *adv; /* advance of each character in points, justification included */
+	double *box; /* width each character is centred in (points) */
 };
 
 struct tg_lines {
@@ -61,12 +61,12 @@ struct tg_lines {
 };
 
 struct tg_break_opts {
-	double size;     /* font size, points */
-	double cell;     /* points per cell (2 units) */
-	int width;       /* units per line */
-	int first;       /* indent of the first line, units */
-	int rest;        /* indent of the other lines, units */
-	int justify;     /* justify lines broken early (not the last) */
+	double size; /* font size, points */
+	double cell; /* points per cell (2 units) */
+	int width;   /* units per line */
+	int first;   /* indent of the first line, units */
+	int rest;    /* indent of the other lines, units */
+	int justify; /* justify lines broken early (not the last) */
 	struct tg_style style;
 };
 
@@ -75,27 +75,27 @@ void tg_ctx_free(struct tg_ctx *t);
 
 /* Breaks a paragraph (no '\n' inside) into lines, appending to out. 0, or -1 with e set. */
 int tg_break(struct tg_ctx *t, const char *text, size_t len, const struct tg_break_opts *o,
-	     struct tg_lines *out, struct err *e);
+             struct tg_lines *out, struct err *e);
 void tg_lines_free(struct tg_lines *l);
 
 /* Units a text takes on one line (no breaking). */
 int tg_measure(struct tg_ctx *t, const char *text, size_t len, enum render_role role, double size,
-	       double cell);
+               double cell);
 
 /* Draws a grid line: characters start at x (points), baseline at y. */
 int tg_draw_line(struct tg_ctx *t, const struct tg_line *l, const struct tg_style *style,
-		 double size, double x, double baseline, struct err *e);
+                 double size, double x, double baseline, struct err *e);
 
 /* Natural (Pango-spaced) text: its logical width in points, and drawing it at (x, baseline),
  * scaled horizontally by xscale. */
 double tg_natural_width(struct tg_ctx *t, const char *text, enum render_role role, double size);
 void tg_draw_natural(struct tg_ctx *t, const char *text, enum render_role role, double size,
-		     double x, double baseline, double xscale);
+                     double x, double baseline, double xscale);
 
 /* Pango wrapping for forms: a layout of text in role/size wrapped at width points (owned by the
  * caller: g_object_unref). */
 PangoLayout *tg_layout_wrapped(struct tg_ctx *t, const char *text, enum render_role role,
-			       double size, double width);
+                               double size, double width);
 
 /* True for code points that take a whole cell. */
 int tg_is_wide(uint32_t cp);

@@ -53,10 +53,10 @@ static int check_sheet_name(const char *name, struct err *e)
 		return err_field(e, ERR_VALIDATION, "sheet_name", "工作表名称不能为空");
 	if (n > XLSX_SHEET_NAME_MAX)
 		return err_field(e, ERR_VALIDATION, "sheet_name", "工作表名称不能超过 %d 个字",
-				 XLSX_SHEET_NAME_MAX);
+		                 XLSX_SHEET_NAME_MAX);
 	if (strpbrk(name, "[]:*?/\\") || name[0] == '\'' || name[strlen(name) - 1] == '\'')
 		return err_field(e, ERR_VALIDATION, "sheet_name",
-				 "工作表名称不能含有 [ ] : * ? / \\ 或以单引号开头结尾");
+		                 "工作表名称不能含有 [ ] : * ? / \\ 或以单引号开头结尾");
 	return 0;
 }
 
@@ -65,16 +65,20 @@ static int check_columns(const struct xlsx_column *cols, size_t ncols, struct er
 	size_t i;
 
 	if (ncols == 0 || ncols > XLSX_COLS_MAX)
-		return err_field(e, ERR_VALIDATION, "columns", "列数须在 1 到 %d 之间", XLSX_COLS_MAX);
+		return err_field(e, ERR_VALIDATION, "columns", "列数须在 1 到 %d 之间",
+		                 XLSX_COLS_MAX);
 	for (i = 0; i < ncols; i++) {
 		long n = cols[i].header ? utf8_chars(cols[i].header) : -1;
 
 		if (n < 0 || n > XLSX_TEXT_MAX)
-			return err_field(e, ERR_VALIDATION, "columns", "第 %zu 列的标题无效", i + 1);
+			return err_field(e, ERR_VALIDATION, "columns", "第 %zu 列的标题无效",
+			                 i + 1);
 		if ((unsigned)cols[i].type > XLSX_DATETIME)
-			return err_field(e, ERR_VALIDATION, "columns", "第 %zu 列的类型无效", i + 1);
+			return err_field(e, ERR_VALIDATION, "columns", "第 %zu 列的类型无效",
+			                 i + 1);
 		if (!(cols[i].width >= 0 && cols[i].width <= XLSX_WIDTH_MAX))
-			return err_field(e, ERR_VALIDATION, "columns", "第 %zu 列的宽度无效", i + 1);
+			return err_field(e, ERR_VALIDATION, "columns", "第 %zu 列的宽度无效",
+			                 i + 1);
 	}
 	return 0;
 }
@@ -107,7 +111,7 @@ static int write_header(struct xlsx_writer *w, const struct xlsx_column *cols, s
 }
 
 int xlsx_open(struct xlsx_writer **out, const char *path, const char *sheet_name,
-	      const struct xlsx_column *cols, size_t ncols, struct err *e)
+              const struct xlsx_column *cols, size_t ncols, struct err *e)
 {
 	lxw_workbook_options opts = {.constant_memory = LXW_TRUE, .tmpdir = NULL, .use_zip64 = 0};
 	struct xlsx_writer *w = NULL;
@@ -149,7 +153,7 @@ fail_set:
 }
 
 static int write_cell(struct xlsx_writer *w, lxw_row_t r, lxw_col_t c, enum xlsx_type t,
-		      const struct xlsx_cell *cell, struct err *e)
+                      const struct xlsx_cell *cell, struct err *e)
 {
 	lxw_error rc = LXW_NO_ERROR;
 
@@ -161,10 +165,10 @@ static int write_cell(struct xlsx_writer *w, lxw_row_t r, lxw_col_t c, enum xlsx
 
 		if (n < 0)
 			return err_field(e, ERR_VALIDATION, "cells", "第 %u 列不是有效的文本",
-					 (unsigned)c + 1);
+			                 (unsigned)c + 1);
 		if (n > XLSX_TEXT_MAX)
 			return err_field(e, ERR_VALIDATION, "cells", "第 %u 列超过 %d 字",
-					 (unsigned)c + 1, XLSX_TEXT_MAX);
+			                 (unsigned)c + 1, XLSX_TEXT_MAX);
 		if (n > 0)
 			rc = worksheet_write_string(w->ws, r, c, cell->v.text, NULL);
 		break;
@@ -175,16 +179,16 @@ static int write_cell(struct xlsx_writer *w, lxw_row_t r, lxw_col_t c, enum xlsx
 	case XLSX_NUMBER:
 		if (!isfinite(cell->v.num))
 			return err_field(e, ERR_VALIDATION, "cells", "第 %u 列不是有限数值",
-					 (unsigned)c + 1);
+			                 (unsigned)c + 1);
 		rc = worksheet_write_number(w->ws, r, c, cell->v.num, NULL);
 		break;
 	case XLSX_DATE:
 		rc = worksheet_write_number(w->ws, r, c, xlsx_serial_date(cell->v.days),
-					    w->fmt_date);
+		                            w->fmt_date);
 		break;
 	case XLSX_DATETIME:
 		rc = worksheet_write_number(w->ws, r, c, xlsx_serial_time(cell->v.time),
-					    w->fmt_datetime);
+		                            w->fmt_datetime);
 		break;
 	}
 	if (rc != LXW_NO_ERROR)
@@ -204,7 +208,8 @@ int xlsx_row(struct xlsx_writer *w, const struct xlsx_cell *cells, struct err *e
 	r = (lxw_row_t)(w->rows + 1);
 	for (i = 0; i < w->ncols; i++)
 		if (write_cell(w, r, (lxw_col_t)i, w->types[i], &cells[i], e)) {
-			/* constant-memory rows cannot be rewritten: the sheet is now inconsistent */
+			/* constant-memory rows cannot be rewritten: the sheet is now inconsistent
+			 */
 			w->failed = 1;
 			return -1;
 		}

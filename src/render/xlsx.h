@@ -58,7 +58,7 @@ struct xlsx_writer;
 /* Creates path (overwriting it) with one sheet named sheet_name and the header row. 0, or -1 with
  * e set (ERR_VALIDATION for a bad sheet name or column list). */
 int xlsx_open(struct xlsx_writer **out, const char *path, const char *sheet_name,
-	      const struct xlsx_column *cols, size_t ncols, struct err *e);
+              const struct xlsx_column *cols, size_t ncols, struct err *e);
 /* Appends one row of exactly the number of columns given to xlsx_open; cell i is read as
  * cols[i].type. 0, or -1 with e set. */
 int xlsx_row(struct xlsx_writer *w, const struct xlsx_cell *cells, struct err *e);

@@ -43,12 +43,12 @@
 #include <stdint.h>
 
 /* Input limits (tests/api/tasks.test.mjs goes one past each). */
-#define TASK_PARTS_MAX        20          /* sub-tasks of one item */
-#define TASK_SUPERVISORS_MAX  10          /* joint supervisors of one item */
-#define TASK_CONTENT_MAX      (64 * 1024) /* item content, part content, report text (bytes) */
-#define TASK_SPAN_MAX_DAYS    (3 * 366)   /* 交办日期 to 办理时限 */
-#define TASK_STATS_SPAN_MAX   (5 * 366)   /* from..to of statistics */
-#define TASK_EMBED_MAX        500         /* events / reports / reminders inlined in an item */
+#define TASK_PARTS_MAX       20          /* sub-tasks of one item */
+#define TASK_SUPERVISORS_MAX 10          /* joint supervisors of one item */
+#define TASK_CONTENT_MAX     (64 * 1024) /* item content, part content, report text (bytes) */
+#define TASK_SPAN_MAX_DAYS   (3 * 366)   /* 交办日期 to 办理时限 */
+#define TASK_STATS_SPAN_MAX  (5 * 366)   /* from..to of statistics */
+#define TASK_EMBED_MAX       500         /* events / reports / reminders inlined in an item */
 
 #define TASK_KIND "task" /* acl kind, todo kind, notice object kind, audit object type */
 
@@ -127,7 +127,7 @@ struct task_new {
 /* 立项 (office roles, leaders) or 报备 (a department head's item for their own department, which
  * waits in TS_FILING for approval). Validates everything; *id is the new item. */
 int task_create(struct db *db, const struct principal *who, const struct task_new *t, int64_t *id,
-		struct err *e);
+                struct err *e);
 
 struct task_action {
 	const char *action;  /* see task_action_codes */
@@ -141,11 +141,11 @@ extern const char *const task_action_codes[]; /* NULL-terminated */
 /* Validates the action against the state and the caller's part in the item, applies it and
  * records it (history, todos, notices). Items the caller may not see are ERR_NOT_FOUND. */
 int task_act(struct db *db, const struct principal *who, int64_t id, const struct task_action *a,
-	     struct err *e);
+             struct err *e);
 
 /* A progress report (进展记录) on an item in handling; part_id 0 = the item as a whole. */
 int task_report_add(struct db *db, const struct principal *who, int64_t id, int64_t part_id,
-		    const char *content, int64_t *report_id, struct err *e);
+                    const char *content, int64_t *report_id, struct err *e);
 
 /* May who see item id of its org? ERR_NOT_FOUND when not. */
 int task_check_visible(struct db *db, const struct principal *who, int64_t id, struct err *e);
@@ -159,18 +159,18 @@ json_t *task_json(struct db *db, const struct principal *who, int64_t id, bool f
 /* The first date the item shows yellow: remaining working days [d, deadline] fall below
  * max(3, 20% of the working days in [assigned, deadline]). */
 int task_yellow_from(struct db *db, int64_t org_id, int assigned, int deadline, int *out,
-		     struct err *e);
+                     struct err *e);
 /* The light of an item: none when not in handling (filing, rejected, closed, archived,
  * cancelled); once reported (done_date > 0) red if it was late, else green; otherwise red after the
  * deadline, yellow from yellow_from, else green. */
 enum task_light task_light(enum task_state s, int deadline, int yellow_from, int done_date,
-			   int today);
+                           int today);
 /* Working days in [from, to] (0 when to < from). */
 int task_workdays(struct db *db, int64_t org_id, int from, int to, int *out, struct err *e);
 /* The k-th (k >= 1) progress-report due date of a feedback cycle starting at assigned, moved to
  * the next working day; 0 for FB_NONE. */
 int task_report_due(struct db *db, int64_t org_id, enum task_feedback fb, int assigned, int k,
-		    int *out, struct err *e);
+                    int *out, struct err *e);
 /* The nominal k-th due date (before moving to a working day). */
 int task_report_nominal(enum task_feedback fb, int assigned, int k);
 
@@ -179,14 +179,14 @@ int task_report_nominal(enum task_feedback fb, int assigned, int k);
 /* GET /api/v1/tasks/stats: counts over the items visible to who, "due in the period" [from, to]
  * as defined in tasks_stats.c. */
 json_t *task_stats_json(struct db *db, const struct principal *who, int from, int to,
-			struct err *e);
+                        struct err *e);
 /* The 领导驾驶舱 figures of a year. */
 json_t *task_dashboard_json(struct db *db, const struct principal *who, int year, struct err *e);
 /* The 通报 of a period as .xlsx / .pdf written to path. */
 int task_bulletin_xlsx(struct db *db, const struct principal *who, int from, int to,
-		       const char *path, struct err *e);
+                       const char *path, struct err *e);
 int task_bulletin_pdf(struct db *db, const struct principal *who, int from, int to,
-		      const char *path, struct err *e);
+                      const char *path, struct err *e);
 
 /* --- reminders (tasks_sched.c) --- */
 

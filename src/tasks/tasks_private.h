@@ -41,7 +41,7 @@ struct task_row {
 
 /* Loads an item of org_id; found=false when there is none. */
 int task_load(struct db *db, int64_t org_id, int64_t id, struct task_row *t, bool *found,
-	      struct err *e);
+              struct err *e);
 
 /* "督〔2026〕12号 标题" (or the title alone before 立项), for todos and notices. out: 700 bytes. */
 #define TASK_LABEL_MAX 700
@@ -50,13 +50,13 @@ void task_label(const struct task_row *t, char out[TASK_LABEL_MAX]);
 /* A history row; actor_id 0 = the system (scheduler). Returns the event id in *event_id if
  * event_id is not NULL. */
 int task_event_add(struct db *db, int64_t task_id, int64_t ts, int64_t actor_id,
-		   const char *actor_name, const char *action, const char *from_state,
-		   const char *to_state, const char *opinion, const char *detail, int64_t *event_id,
-		   struct err *e);
+                   const char *actor_name, const char *action, const char *from_state,
+                   const char *to_state, const char *opinion, const char *detail, int64_t *event_id,
+                   struct err *e);
 
 /* A notice about an item to one user. */
 int task_notify(struct db *db, const struct task_row *t, int64_t user_id, const char *kind,
-		const char *what, const char *body, struct err *e);
+                const char *what, const char *body, struct err *e);
 
 /* Name of a user ("" when unknown); out holds FIELD_NAME_MAX + 1 bytes. */
 int task_user_name(struct db *db, int64_t user_id, char *out, struct err *e);
@@ -86,24 +86,24 @@ struct tappr {
 	char step[32];
 };
 int tappr_start(struct db *db, const struct tappr_new *n, int64_t *id, struct err *e);
-int tappr_pending(struct db *db, int64_t task_id, const char *kind, struct tappr *out,
-		  bool *found, struct err *e);
+int tappr_pending(struct db *db, int64_t task_id, const char *kind, struct tappr *out, bool *found,
+                  struct err *e);
 bool tappr_may_decide(const struct tappr *a, const struct principal *who);
 /* Records the decision (approved or refused) and closes the approvers' todos. */
 int tappr_decide(struct db *db, const struct tappr *a, const struct principal *who, bool approve,
-		 const char *opinion, int64_t now, struct err *e);
+                 const char *opinion, int64_t now, struct err *e);
 /* Ends a pending approval without a decision (the item was cancelled or finished). */
 int tappr_withdraw(struct db *db, int64_t task_id, const char *kind, int64_t now, struct err *e);
 
 /* Reminder ledger (tasks_sched.c): inserts the row unless (task, part, kind, due_key) fired
  * already; *fired says whether this call added it. */
 int task_reminder_record(struct db *db, int64_t org_id, int64_t task_id, int64_t part_id,
-			 const char *kind, int64_t due_key, int64_t now, int64_t actor_id,
-			 const char *recipients, const char *message, bool *fired, struct err *e);
+                         const char *kind, int64_t due_key, int64_t now, int64_t actor_id,
+                         const char *recipients, const char *message, bool *fired, struct err *e);
 
 /* Progress-report slots: the latest due date strictly before today (0 if none) and the next due
  * date on or after today (0 if none), limited to dates before the deadline. */
 int task_report_slots(struct db *db, const struct task_row *t, int today, int *last_due,
-		      int *prev_due, int *next_due, struct err *e);
+                      int *prev_due, int *next_due, struct err *e);
 
 #endif

@@ -1,5 +1,7 @@
 /*
- * todo.c - 待办, 已办 and notices: the cross-module work list (see workflow.h).
+ * todo.c - 待办, 已办 and notices: the cross-module work list (see workflow.h and the state
+ * column of src/db/migrations/010_todo.sql). Module todos are added and closed here; the rows of
+ * approval work items are written by wf_store.c and only read here.
  */
 #include "workflow/workflow.h"
 #include "core/jsonv.h"
@@ -16,8 +18,8 @@ int todo_add(struct db *db, const struct todo_new *t, struct err *e)
 
 	st = db_query(db, e,
 	              "INSERT INTO todo (org_id, user_id, kind, object_id, title, step, due_date,"
-	              " instance_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
-	              " ON CONFLICT DO NOTHING",
+	              " instance_id, created_at, state) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
+	              " 'pending') ON CONFLICT DO NOTHING",
 	              "IIsIss", t->org_id, t->user_id, t->kind, t->object_id, t->title,
 	              t->step ? t->step : "");
 	if (st == NULL)
@@ -39,9 +41,9 @@ int todo_close(struct db *db, const char *kind, int64_t object_id, int64_t user_
                const char *step, struct err *e)
 {
 	return db_execf(db, e,
-	                "UPDATE todo SET done_at = $1 WHERE kind = $2 AND object_id = $3"
-	                " AND done_at IS NULL AND ($4 = 0 OR user_id = $4) AND ($5 IS NULL OR step "
-	                "= $5)",
+	                "UPDATE todo SET state = 'done', done_at = $1 WHERE kind = $2"
+	                " AND object_id = $3 AND state = 'pending' AND item_id IS NULL"
+	                " AND ($4 = 0 OR user_id = $4) AND ($5 IS NULL OR step = $5)",
 	                "IsIIs", time_now(), kind, object_id, user_id, step) < 0
 	           ? -1
 	           : 0;
@@ -52,8 +54,8 @@ int notice_add(struct db *db, const struct notice_new *n, struct err *e)
 	struct db_stmt *st =
 	    db_query(db, e,
 	             "INSERT INTO notice (org_id, user_id, kind, title, body,"
-	             " object_kind, object_id, created_at)"
-	             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+	             " object_kind, object_id, created_at, instance_id)"
+	             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
 	             "IIssss", n->org_id, n->user_id, n->kind, n->title, n->body, n->object_kind);
 	int rc;
 
@@ -61,27 +63,52 @@ int notice_add(struct db *db, const struct notice_new *n, struct err *e)
 		return -1;
 	n->object_id > 0 ? db_bind_int(st, 7, n->object_id) : db_bind_null(st, 7);
 	db_bind_int(st, 8, time_now());
+	n->instance_id > 0 ? db_bind_int(st, 9, n->instance_id) : db_bind_null(st, 9);
 	rc = db_step(st, e);
 	db_reset(st);
 	return rc < 0 ? -1 : 0;
 }
 
-/* One row of a todo list: times as ISO 8601. */
-static json_t *todo_row(struct db_stmt *st)
-{
-	char created[TIME_ISO_MAX], done[TIME_ISO_MAX] = "";
+/* Columns of a todo list row, in the order todo_row reads them. */
+#define TODO_COLS                                                                                  \
+	"SELECT id, kind, object_id, title, step, due_date, instance_id, created_at, done_at,"     \
+	" due_at, item_id, outcome FROM todo"
 
-	time_iso(db_col_int(st, 7), created);
-	if (!db_col_is_null(st, 8))
-		time_iso(db_col_int(st, 8), done);
-	return json_pack("{s:I, s:s, s:I, s:s, s:s, s:o, s:o, s:s, s:o}", "id",
-	                 (json_int_t)db_col_int(st, 0), "kind", db_col_text(st, 1), "object_id",
-	                 (json_int_t)db_col_int(st, 2), "title", db_col_text(st, 3), "step",
-	                 db_col_text(st, 4), "due", db_col_json(st, 5), "instance_id",
-	                 db_col_json(st, 6), "since", created, "done_at",
-	                 done[0] ? json_string(done) : json_null());
+/* An ISO time or null. */
+static json_t *iso_json(struct db_stmt *st, int col)
+{
+	char t[TIME_ISO_MAX];
+
+	if (db_col_is_null(st, col))
+		return json_null();
+	time_iso(db_col_int(st, col), t);
+	return json_string_nocheck(t);
 }
 
+/* One row of a todo list: times as ISO 8601. Built key by key (json_pack's format parsing costs
+ * more than the row's SQL on a busy approver's list). */
+static json_t *todo_row(struct db_stmt *st)
+{
+	json_t *o = json_object();
+
+	json_object_set_new_nocheck(o, "id", json_integer(db_col_int(st, 0)));
+	json_object_set_new_nocheck(o, "kind", json_string(db_col_text(st, 1)));
+	json_object_set_new_nocheck(o, "object_id", json_integer(db_col_int(st, 2)));
+	json_object_set_new_nocheck(o, "title", json_string(db_col_text(st, 3)));
+	json_object_set_new_nocheck(o, "step", json_string(db_col_text(st, 4)));
+	json_object_set_new_nocheck(o, "due", db_col_json(st, 5));
+	json_object_set_new_nocheck(o, "instance_id", db_col_json(st, 6));
+	json_object_set_new_nocheck(o, "since", iso_json(st, 7));
+	json_object_set_new_nocheck(o, "done_at", iso_json(st, 8));
+	json_object_set_new_nocheck(o, "due_at", iso_json(st, 9));
+	json_object_set_new_nocheck(o, "item_id", db_col_json(st, 10));
+	json_object_set_new_nocheck(o, "outcome", db_col_json(st, 11));
+	return o;
+}
+
+/* GET /todos (open: state pending, newest first) and GET /done (state done, latest closed first).
+ * One query for the counts by kind (the trigger-kept todo_count rows) and one for the page (on the
+ * partial indexes of 010_todo.sql). */
 static int list_todos(struct req *r, bool open, struct err *e)
 {
 	int64_t limit, offset, total = 0;
@@ -92,13 +119,14 @@ static int list_todos(struct req *r, bool open, struct err *e)
 
 	if (req_paging(r, &limit, &offset, e))
 		goto fail;
-	st = db_query(
-	    r->db, e,
-	    open ? "SELECT kind, count(*) FROM todo WHERE user_id = $1 AND done_at IS NULL"
-	           " GROUP BY kind"
-	         : "SELECT kind, count(*) FROM todo WHERE user_id = $1 AND done_at IS NOT NULL"
-	           " GROUP BY kind",
-	    "I", r->who.user_id);
+	if (kind && strlen(kind) > TODO_KIND_MAX) {
+		err_field(e, ERR_BAD_REQUEST, "kind", "类别参数无效");
+		goto fail;
+	}
+	st = db_query(r->db, e,
+	              "SELECT kind, n FROM todo_count WHERE user_id = $1 AND state = $2 AND n > 0"
+	              " ORDER BY kind",
+	              "Is", r->who.user_id, open ? "pending" : "done");
 	if (st == NULL)
 		goto fail;
 	while ((rc = db_step(st, e)) == DB_ROW) {
@@ -109,17 +137,22 @@ static int list_todos(struct req *r, bool open, struct err *e)
 	db_reset(st);
 	if (rc < 0)
 		goto fail;
-	st = db_query(
-	    r->db, e,
-	    open ? "SELECT id, kind, object_id, title, step, due_date, instance_id,"
-	           " created_at, done_at FROM todo WHERE user_id = $1 AND done_at IS NULL"
-	           " AND ($2 IS NULL OR kind = $2) ORDER BY created_at DESC, id DESC"
-	           " LIMIT $3 OFFSET $4"
-	         : "SELECT id, kind, object_id, title, step, due_date, instance_id,"
-	           " created_at, done_at FROM todo WHERE user_id = $1 AND done_at IS NOT NULL"
-	           " AND ($2 IS NULL OR kind = $2) ORDER BY done_at DESC, id DESC"
-	           " LIMIT $3 OFFSET $4",
-	    "IsII", r->who.user_id, kind, limit, offset);
+	if (kind == NULL)
+		st = db_query(r->db, e,
+		              open ? TODO_COLS
+		                  " WHERE user_id = $1 AND state = 'pending'"
+		                  " ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3"
+		                   : TODO_COLS " WHERE user_id = $1 AND state = 'done'"
+		                               " ORDER BY done_at DESC, id DESC LIMIT $2 OFFSET $3",
+		              "III", r->who.user_id, limit, offset);
+	else
+		st = db_query(
+		    r->db, e,
+		    open ? TODO_COLS " WHERE user_id = $1 AND state = 'pending' AND kind = $2"
+		                     " ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4"
+		         : TODO_COLS " WHERE user_id = $1 AND state = 'done' AND kind = $2"
+		                     " ORDER BY done_at DESC, id DESC LIMIT $3 OFFSET $4",
+		    "IsII", r->who.user_id, kind, limit, offset);
 	if (st == NULL)
 		goto fail;
 	items = json_array();
@@ -164,11 +197,12 @@ static int get_notices(struct req *r, struct err *e)
 	                 "SELECT count(*) FROM notice WHERE user_id = $1 AND read_at IS NULL", "I",
 	                 r->who.user_id))
 		return -1;
-	items = db_query_json(r->db, e, (size_t)limit,
-	                      "SELECT id, kind, title, body, object_kind, object_id, created_at,"
-	                      " read_at IS NOT NULL AS read FROM notice WHERE user_id = $1"
-	                      " ORDER BY id DESC LIMIT $2 OFFSET $3",
-	                      "III", r->who.user_id, limit, offset);
+	items =
+	    db_query_json(r->db, e, (size_t)limit,
+	                  "SELECT id, kind, title, body, object_kind, object_id, instance_id,"
+	                  " created_at, read_at IS NOT NULL AS read FROM notice WHERE user_id = $1"
+	                  " ORDER BY id DESC LIMIT $2 OFFSET $3",
+	                  "III", r->who.user_id, limit, offset);
 	if (items == NULL)
 		return -1;
 	json_array_foreach(items, i, row)

@@ -44,7 +44,10 @@ CREATE TABLE task (
 -- statistics: one range scan on deadline, covering every column the aggregate reads
 CREATE INDEX task_stats ON task(org_id, deadline, lead_dept_id, source, state, done_date,
 	extensions, assigned_date);
-CREATE INDEX task_assigned ON task(org_id, assigned_date);
+-- items assigned per period (statistics, dashboard by month), covering
+CREATE INDEX task_assigned ON task(org_id, assigned_date, deadline, lead_dept_id, source, state);
+-- the scheduler: items in handling, across orgs
+CREATE INDEX task_sched ON task(state, id);
 CREATE INDEX task_state ON task(org_id, state, deadline);
 CREATE INDEX task_dept ON task(org_id, lead_dept_id, state);
 CREATE INDEX task_responsible ON task(responsible_id, state);
@@ -67,11 +70,14 @@ CREATE TABLE task_part (
 	done_at       INTEGER,
 	done_date     INTEGER,
 	result        TEXT NOT NULL DEFAULT '',
-	sort          INTEGER NOT NULL DEFAULT 0
+	sort          INTEGER NOT NULL DEFAULT 0,
+	item_open     INTEGER NOT NULL DEFAULT 0 -- copy of "the item shows a light", kept by set_state
 );
 CREATE INDEX task_part_task ON task_part(task_id, sort);
 CREATE INDEX task_part_assignee ON task_part(assignee_id, task_id);
 CREATE INDEX task_part_dept ON task_part(department_id, task_id);
+-- the department board: a department's parts of items in handling, not its whole history
+CREATE INDEX task_part_board ON task_part(department_id, task_id) WHERE item_open = 1;
 
 -- 督办人: one for a routine item, several joint supervisors for a complex one (all must pass)
 CREATE TABLE task_supervisor (
