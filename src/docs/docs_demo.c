@@ -427,8 +427,12 @@ static int demo_outgoing(struct demo *d, size_t i, int stop, struct err *e)
 		                            .attachment_count = -1,
 		                            .body = body2};
 		struct dctx cc = as(d, DIRECTOR, t + DAY);
-		if (p)
-			memcpy(p, "于每月5日前报送", strlen("于每月5日前报送"));
+		if (p) { /* replace the phrase (different byte lengths: rebuild the string) */
+			static const char from[] = "按时报送工作情况", to[] = "于每月5日前报送工作情况";
+			char rest[sizeof body2];
+			snprintf(rest, sizeof rest, "%s", p + strlen(from));
+			snprintf(p, sizeof body2 - (size_t)(p - body2), "%s%s", to, rest);
+		}
 		if (p && outgoing_update(&cc, id, out_version(d, id), &g, e))
 			goto out;
 	}

@@ -115,21 +115,13 @@ int feed_api_revoke(struct req *r, struct err *e)
 	return 0;
 }
 
-/* The secret of "/calendar/<secret>.ics": base64url characters only, else NULL. */
+/* The secret of "/calendar/<secret>.ics" (the router strips the suffix): base64url characters
+ * only, at most FEED_SECRET_MAX, else NULL. */
 static const char *secret_of(struct req *r, char out[FEED_SECRET_MAX + 1])
 {
 	const char *s = req_param(r, "secret");
-	size_t n;
+	size_t n = s ? strlen(s) : 0;
 
-	if (s == NULL) { /* routers that match whole segments only: "{file}" = "<secret>.ics" */
-		s = req_param(r, "file");
-		if (s == NULL || (n = strlen(s)) <= strlen(FEED_URL_SUFFIX) ||
-		    strcmp(s + n - strlen(FEED_URL_SUFFIX), FEED_URL_SUFFIX) != 0)
-			return NULL;
-		n -= strlen(FEED_URL_SUFFIX);
-	} else {
-		n = strlen(s);
-	}
 	if (n == 0 || n > FEED_SECRET_MAX)
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
@@ -138,8 +130,7 @@ static const char *secret_of(struct req *r, char out[FEED_SECRET_MAX + 1])
 		      c == '-' || c == '_'))
 			return NULL;
 	}
-	memcpy(out, s, n);
-	out[n] = '\0';
+	memcpy(out, s, n + 1);
 	return out;
 }
 

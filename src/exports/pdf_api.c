@@ -109,6 +109,8 @@ int pdf_api_outgoing(struct req *r, struct err *e)
 
 	if (req_param_id(r, "id", &id, e) || outgoing_visible(&c, id, e))
 		return -1;
+	req_audit_object(r, "outgoing", id); /* printed copies are traced (ROUTE_AUDIT_READ) */
+	snprintf(r->audit_detail, sizeof r->audit_detail, "份号 %s", copy ? copy : "-");
 	st = db_query(r->db, e,
 	              "SELECT state, secrecy, secrecy_years, urgency, print_copies,"
 	              " coalesce(number, '') FROM outgoing_doc WHERE id = $1 AND org_id = $2",

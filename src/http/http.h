@@ -33,6 +33,7 @@
 #define ROUTE_NO_AUDIT   0x04u /* state-changing but audited by the handler itself */
 #define ROUTE_RAW_BODY   0x08u /* body is not JSON: handler reads req_body_raw() */
 #define ROUTE_UPLOAD     0x10u /* body streamed to disk, not memory: see struct module.upload_open */
+#define ROUTE_AUDIT_READ 0x20u /* a GET worth a trace (exports, printed copies): audited after it */
 
 struct req;
 

@@ -204,7 +204,7 @@ static void audit_request(struct rctx *c, const struct err *failure)
 		log_error("audit append failed for %s: %s", a.action, e.msg);
 }
 
-/* Failed state-changing requests leave a trace too, in a transaction of their own. */
+/* A trace in a transaction of its own: failed state changes, and audited reads (failure NULL). */
 static void audit_failure(struct rctx *c, const struct err *failure)
 {
 	struct err e = ERR_INIT;
@@ -225,6 +225,13 @@ static int run_handler(struct rctx *c, struct err *e)
 	int rc;
 
 	rc = r->route->handler(r, e);
+	if (!write && rc == 0 && (r->route->flags & ROUTE_AUDIT_READ)) {
+		/* the read snapshot cannot write: commit it, then trace the read on its own */
+		if (db_commit(r->db, e) != 0)
+			return -1;
+		audit_failure(c, NULL);
+		return 0;
+	}
 	if (rc == 0 || r->commit_on_error) {
 		if (audit)
 			audit_request(c, rc == 0 ? NULL : e);

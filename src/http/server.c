@@ -34,11 +34,16 @@ static const char csp[] = "default-src 'self'; img-src 'self' data: blob:; style
                           "'unsafe-inline'; font-src 'self' data:; object-src 'none'; "
                           "frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
-static void add_common_headers(struct MHD_Response *resp)
+/* A PDF may be framed by our own pages (the print preview), nothing else may be framed at all. */
+static const char csp_pdf[] = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' "
+                              "'unsafe-inline'; font-src 'self' data:; object-src 'self'; "
+                              "frame-ancestors 'self'; base-uri 'self'; form-action 'self'";
+
+static void add_common_headers(struct MHD_Response *resp, bool pdf)
 {
-	MHD_add_response_header(resp, "Content-Security-Policy", csp);
+	MHD_add_response_header(resp, "Content-Security-Policy", pdf ? csp_pdf : csp);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "X-Frame-Options", pdf ? "SAMEORIGIN" : "DENY");
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
 }
 
@@ -47,7 +52,7 @@ static enum MHD_Result queue(struct MHD_Connection *conn, int status, struct MHD
 {
 	enum MHD_Result ret;
 
-	add_common_headers(resp);
+	add_common_headers(resp, c && strncmp(c->raw_type, "application/pdf", 15) == 0);
 	if (c) {
 		for (int i = 0; i < c->nheaders; i++)
 			MHD_add_response_header(resp, c->hname[i], c->hvalue[i]);

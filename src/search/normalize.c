@@ -51,20 +51,23 @@ static int t2s_is_key_char(uint32_t cp);
 /*
  * The fast path. Most text Jianwu indexes is simplified Chinese, ASCII and full-width
  * punctuation, for which the whole pipeline is a fixed map of single characters. fast_map[c]
- * is, for a BMP character c, what c becomes (NFKC_Casefold, no OpenCC entry, bracket fold), or 0
- * when c needs the full pipeline. A character is in the map only when ICU says it has a
- * normalisation boundary before it and it becomes exactly one BMP character that is not a
- * TSCharacters key character. In a line of such characters there is a boundary before every
- * character, so NFKC_Casefold of the line is the concatenation of each character's (ICU's
- * definition of a boundary); no OpenCC character entry applies, and a TSPhrases key made of
- * other characters (t2s_bare) is looked for in the mapped line when one of their first
- * characters (bare_first) occurs. Such a line is mapped character by character, exactly as the
- * pipeline maps it (lines normalise independently: '\n' is a boundary and no OpenCC key holds
- * it); any other line goes through the pipeline. Built once by norm_init when the OpenCC key
- * tables are usable.
+ * is, for a BMP character c, what c becomes (NFKC_Casefold, OpenCC t2s, bracket fold), or 0 when
+ * c needs the full pipeline. A character is in the map only when ICU says it has a normalisation
+ * boundary before it and it becomes exactly one BMP character n (fast_nfkc), which, when it is a
+ * TSCharacters key, has a single BMP character as its first candidate. In a line of such
+ * characters there is a boundary before every character, so NFKC_Casefold of the line is the
+ * concatenation of each character's (ICU's definition of a boundary). OpenCC's t2s segments the
+ * NFKC text by the longest TSPhrases key at each position and converts each segment through
+ * TSPhrases then TSCharacters, first candidate; where no TSPhrases key occurs in the line every
+ * segment is one character and t2s is the TSCharacters map, character by character. So a line of
+ * mapped characters in which no TSPhrases key occurs (checked when one of their first characters,
+ * phrase_first, is in the line) is mapped character by character exactly as the pipeline maps it
+ * (lines normalise independently: '\n' is a boundary and no OpenCC key holds it); any other line
+ * goes through the pipeline. Built once by norm_init when the OpenCC tables are the build's.
  */
 static uint16_t fast_map[0x10000];
-static unsigned char bare_first[0x10000 / 8]; /* first characters of bare phrase keys */
+static uint16_t fast_nfkc[0x10000];             /* the same before OpenCC and the bracket fold */
+static unsigned char phrase_first[0x10000 / 8]; /* first characters of TSPhrases keys */
 
 #if T2S_KEYS_AVAILABLE
 static int same_size(const char *file, long long size)
@@ -138,17 +141,45 @@ static int t2s_is_key_char(uint32_t cp)
 
 static uint32_t fold_bracket(uint32_t cp);
 
+#if T2S_KEYS_AVAILABLE
+static int cmp_pair(const void *a, const void *b)
+{
+	return cmp_u32(a, b);
+}
+
+/* The first TSCharacters candidate of key character c, or 0 when there is none usable here. */
+static uint32_t t2s_char_value(uint32_t c)
+{
+	const uint32_t(*p)[2] = bsearch(&c, t2s_char_map, sizeof t2s_char_map / sizeof t2s_char_map[0],
+	                                 sizeof t2s_char_map[0], cmp_pair);
+
+	return p != NULL && (*p)[1] < 0x10000 ? (*p)[1] : 0;
+}
+#else
+static uint32_t t2s_char_value(uint32_t c)
+{
+	(void)c;
+	return 0;
+}
+#endif
+
 static void fast_map_init(void)
 {
 	UErrorCode st;
 	UChar in[1], out[8];
-	uint32_t c, r;
+	uint32_t c, r, v;
 	int32_t n;
 	size_t k;
 
-	for (k = 0; k < t2s_nbare; k++)
-		if (utf8_decode(t2s_bare[k], strlen(t2s_bare[k]), &c) > 0 && c < 0x10000)
-			bare_first[c >> 3] |= (unsigned char)(1u << (c & 7));
+#if T2S_KEYS_AVAILABLE
+	for (k = 1; k < sizeof t2s_char_map / sizeof t2s_char_map[0]; k++)
+		if (t2s_char_map[k - 1][0] >= t2s_char_map[k][0])
+			return; /* not sorted: no fast path (bsearch needs it) */
+	for (k = 0; k < sizeof t2s_phrase_keys / sizeof t2s_phrase_keys[0]; k++)
+		if (utf8_decode(t2s_phrase_keys[k], strlen(t2s_phrase_keys[k]), &c) > 0 &&
+		    c < 0x10000)
+			phrase_first[c >> 3] |= (unsigned char)(1u << (c & 7));
+#endif
 	for (c = 1; c < 0x10000; c++) {
 		if (c >= 0xd800 && c <= 0xdfff)
 			continue;
@@ -164,9 +195,11 @@ static void fast_map_init(void)
 				continue;
 			r = out[0];
 		}
-		if (t2s_is_key_char(r))
+		v = r;
+		if (t2s_is_key_char(r) && (v = t2s_char_value(r)) == 0)
 			continue;
-		fast_map[c] = (uint16_t)fold_bracket(r);
+		fast_nfkc[c] = (uint16_t)r;
+		fast_map[c] = (uint16_t)fold_bracket(v);
 	}
 }
 
@@ -603,15 +636,31 @@ static int out_reserve(struct outbuf *o, size_t text_more, size_t chars_more)
 	return NORM_OK;
 }
 
-/* Does the mapped text hold a TSPhrases key made of non-key characters? */
-static int has_bare_key(const char *s, size_t len)
+/* Does the line s[0, len) (all of it in fast_nfkc), NFKC-mapped, hold a TSPhrases key? */
+static int has_phrase_key(const char *s, size_t len)
 {
-	size_t k;
+#if T2S_KEYS_AVAILABLE
+	char *pre = malloc(len * 3 + 1);
+	size_t i = 0, o = 0, k;
+	uint32_t cp;
+	int n, found = 0;
 
-	for (k = 0; k < t2s_nbare; k++)
-		if (memmem(s, len, t2s_bare[k], strlen(t2s_bare[k])) != NULL)
-			return 1;
-	return 0;
+	if (pre == NULL)
+		return 1; /* the pipeline then decides */
+	while (i < len) {
+		n = utf8_decode(s + i, len - i, &cp);
+		U8_APPEND_UNSAFE(pre, o, (UChar32)fast_nfkc[cp]);
+		i += (size_t)n;
+	}
+	for (k = 0; k < sizeof t2s_phrase_keys / sizeof t2s_phrase_keys[0] && !found; k++)
+		found = memmem(pre, o, t2s_phrase_keys[k], strlen(t2s_phrase_keys[k])) != NULL;
+	free(pre);
+	return found;
+#else
+	(void)s;
+	(void)len;
+	return 1;
+#endif
 }
 
 /*
@@ -624,7 +673,7 @@ static int fast_line(struct outbuf *o, const char *s, size_t len, size_t base)
 	struct norm_mapped *m = o->m;
 	size_t i = 0, t0 = m->len, c0 = m->nchars;
 	uint32_t cp, r;
-	int n, bare = 0;
+	int n, phrase = 0;
 
 	if (out_reserve(o, len * 3, len) != NORM_OK)
 		return 0; /* the pipeline reports the failure */
@@ -641,7 +690,7 @@ static int fast_line(struct outbuf *o, const char *s, size_t len, size_t base)
 		}
 		if ((r = fast_map[cp]) == 0)
 			goto slow;
-		bare |= (bare_first[r >> 3] >> (r & 7)) & 1;
+		phrase |= (phrase_first[fast_nfkc[cp] >> 3] >> (fast_nfkc[cp] & 7)) & 1;
 		m->chars[m->nchars].cp = r;
 		m->chars[m->nchars].out_off = (uint32_t)m->len;
 		m->chars[m->nchars].in_start = (uint32_t)(base + i);
@@ -650,7 +699,7 @@ static int fast_line(struct outbuf *o, const char *s, size_t len, size_t base)
 		U8_APPEND_UNSAFE(m->text, m->len, (UChar32)r);
 		i += (size_t)n;
 	}
-	if (bare && has_bare_key(m->text + t0, m->len - t0))
+	if (phrase && has_phrase_key(s, len))
 		goto slow;
 	return 1;
 slow:

@@ -74,14 +74,40 @@ int notice_add(struct db *db, const struct notice_new *n, struct err *e)
 	"SELECT id, kind, object_id, title, step, due_date, instance_id, created_at, done_at,"     \
 	" due_at, item_id, outcome FROM todo"
 
-/* An ISO time or null. */
+static char *two(char *p, int v)
+{
+	p[0] = (char)('0' + v / 10 % 10);
+	p[1] = (char)('0' + v % 10);
+	return p + 2;
+}
+
+/* An ISO time or null: time_iso's "2026-03-05T09:12:00+08:00", written without snprintf (three
+ * times per row, it was a tenth of a busy approver's GET /todos). */
 static json_t *iso_json(struct db_stmt *st, int col)
 {
-	char t[TIME_ISO_MAX];
+	int64_t local, days;
+	int secs, y, m, d;
+	char t[TIME_ISO_MAX], *p = t;
 
 	if (db_col_is_null(st, col))
 		return json_null();
-	time_iso(db_col_int(st, col), t);
+	local = db_col_int(st, col) + CN_UTC_OFFSET;
+	days = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
+	secs = (int)(local - days * 86400);
+	date_ymd((int)days, &y, &m, &d);
+	p = two(p, y / 100 % 100);
+	p = two(p, y % 100);
+	*p++ = '-';
+	p = two(p, m);
+	*p++ = '-';
+	p = two(p, d);
+	*p++ = 'T';
+	p = two(p, secs / 3600);
+	*p++ = ':';
+	p = two(p, secs / 60 % 60);
+	*p++ = ':';
+	p = two(p, secs % 60);
+	memcpy(p, "+08:00", 7);
 	return json_string_nocheck(t);
 }
 

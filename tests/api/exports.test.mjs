@@ -112,9 +112,12 @@ test('审计日志 export: the auditor gets every row of the filter, cell by cel
     assert.deepEqual([r[2], r[3], r[4], r[5], r[6], String(r[7]), r[8], text(r[9])],
       [a.actor, a.actor_name, a.ip, a.action, a.object_type, a.object_id, a.result, a.detail])
   })
-  // the unfiltered export holds the whole log
+  // the unfiltered export holds the whole log as it was; the export itself is then traced
   const all = await workbook(await fetchFile(as.zhengx, '/api/v1/audit/export'))
-  assert.equal(rowsOf(all).length, (await as.zhengx.get('/api/v1/audit?limit=1')).body.total)
+  const after = (await as.zhengx.get('/api/v1/audit?limit=1')).body
+  assert.equal(rowsOf(all).length + 1, after.total)
+  assert.equal(after.items[0].action, 'audit.export')
+  assert.equal(after.items[0].actor, 'zhengx')
   // bad filters answer like the list
   const bad = await fetchFile(as.zhengx, '/api/v1/audit/export?from=2026-13-01')
   assert.equal(bad.status, 400)
@@ -253,6 +256,11 @@ test('正本: the demo\'s signed 发文 renders as a GB/T 9704 PDF (A4, fonts em
   const res = await fetchFile(as.zhaol, `/api/v1/outgoing/${doc.id}/pdf`)
   const path = savePdf(res, 'outgoing.pdf')
   assert.match(res.headers.get('content-disposition'), /^inline;/)
+  // our own print preview may frame a PDF; nothing else may, and no other answer may be framed
+  assert.equal(res.headers.get('x-frame-options'), 'SAMEORIGIN')
+  assert.match(res.headers.get('content-security-policy'), /frame-ancestors 'self'/)
+  const json = await as.zhaol.get(`/api/v1/outgoing/${doc.id}`)
+  assert.equal(json.headers.get('x-frame-options'), 'DENY')
   assert.equal(filenameOf(res.headers), '定检发〔2026〕1号.pdf')
   const pages = assertPdfBasics(path)
   assert.ok(pages >= 1)

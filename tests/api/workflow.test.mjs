@@ -99,6 +99,9 @@ test('leave of 3 days: department head, then 分管领导, approved without the 
   assert.equal(todo.step, '部门负责人审批')
   assert.equal(todo.due, '2026-03-03')
   assert.equal(todo.object_id, inst.id)
+  assert.equal(todo.due_at, inst.items[0].due_at)
+  assert.equal(todo.since, inst.items[0].created_at)
+  assert.equal(todo.since, '2026-03-02T09:00:00+08:00')
 
   let cur = await ok('liuy', inst.id, { action: 'approve', opinion: '同意', version: inst.version })
   assert.deepEqual(names(cur), ['李红梅'])
