@@ -14,6 +14,9 @@ SEARCH_QDIR       := $(BUILD)/quality
 .PHONY: ext quality
 CHECK_SUITES += quality
 
+# key<TAB>candidates lines of TSCharacters to "{0xkey, 0xfirst}," sorted by key (single characters).
+SEARCH_CHAR_MAP_PL := chomp; my ($$k, $$v) = split /\t/; my ($$f) = split / /, $$v; $$m{ord $$k} = ord $$f if length($$k) == 1 && length($$f) == 1; END { printf("{0x%x, 0x%x},\n", $$_, $$m{$$_}) for sort { $$a <=> $$b } keys %m }
+
 # The characters of the TSCharacters keys and the TSPhrases keys of the installed OpenCC data,
 # with the sizes of the files they came from (normalize.c checks them at start-up and converts
 # every line when they differ). Without opencc_dict the table is empty and every line converts.
@@ -32,6 +35,10 @@ $(SEARCH_T2S_KEYS): mk/search.mk $(wildcard $(SEARCH_OPENCC_DIR)/t2s.json $(SEAR
 	    opencc_dict -i $$d/TSCharacters.ocd2 -o /dev/stdout -f ocd2 -t text | cut -f1 | \
 	      tr -d '\n' | iconv -f UTF-8 -t UTF-32LE | od -An -v -tx4 --endian=little | \
 	      tr -s ' ' '\n' | grep . | sort -u | sed 's/^/0x/; s/$$/,/'; \
+	    echo '};'; \
+	    echo 'static const uint32_t t2s_char_map[][2] = { /* key, first candidate */'; \
+	    opencc_dict -i $$d/TSCharacters.ocd2 -o /dev/stdout -f ocd2 -t text | \
+	      perl -CSD -ne '$(SEARCH_CHAR_MAP_PL)'; \
 	    echo '};'; \
 	    echo 'static const char *const t2s_phrase_keys[] = {'; \
 	    opencc_dict -i $$d/TSPhrases.ocd2 -o /dev/stdout -f ocd2 -t text | cut -f1 | \

@@ -68,6 +68,12 @@ static int t2s_is_key_char(uint32_t cp);
 static uint16_t fast_map[0x10000];
 static uint16_t fast_nfkc[0x10000];             /* the same before OpenCC and the bracket fold */
 static unsigned char phrase_first[0x10000 / 8]; /* first characters of TSPhrases keys */
+static struct phrase_key {
+	uint32_t first; /* its first character */
+	const char *s;
+	size_t len;
+} *phrase_keys; /* every TSPhrases key, sorted by first character */
+static size_t nphrase_keys;
 
 #if T2S_KEYS_AVAILABLE
 static int same_size(const char *file, long long size)
@@ -175,10 +181,21 @@ static void fast_map_init(void)
 	for (k = 1; k < sizeof t2s_char_map / sizeof t2s_char_map[0]; k++)
 		if (t2s_char_map[k - 1][0] >= t2s_char_map[k][0])
 			return; /* not sorted: no fast path (bsearch needs it) */
-	for (k = 0; k < sizeof t2s_phrase_keys / sizeof t2s_phrase_keys[0]; k++)
-		if (utf8_decode(t2s_phrase_keys[k], strlen(t2s_phrase_keys[k]), &c) > 0 &&
-		    c < 0x10000)
+	phrase_keys = calloc(sizeof t2s_phrase_keys / sizeof t2s_phrase_keys[0], sizeof *phrase_keys);
+	if (phrase_keys == NULL)
+		return;
+	for (k = 0; k < sizeof t2s_phrase_keys / sizeof t2s_phrase_keys[0]; k++) {
+		if (utf8_decode(t2s_phrase_keys[k], strlen(t2s_phrase_keys[k]), &c) <= 0)
+			return; /* a key this code cannot look for: no fast path */
+		if (c < 0x10000)
 			phrase_first[c >> 3] |= (unsigned char)(1u << (c & 7));
+		phrase_keys[nphrase_keys].first = c;
+		phrase_keys[nphrase_keys].s = t2s_phrase_keys[k];
+		phrase_keys[nphrase_keys++].len = strlen(t2s_phrase_keys[k]);
+	}
+	qsort(phrase_keys, nphrase_keys, sizeof *phrase_keys, cmp_u32); /* by .first */
+#else
+	return;
 #endif
 	for (c = 1; c < 0x10000; c++) {
 		if (c >= 0xd800 && c <= 0xdfff)
@@ -636,12 +653,12 @@ static int out_reserve(struct outbuf *o, size_t text_more, size_t chars_more)
 	return NORM_OK;
 }
 
-/* Does the line s[0, len) (all of it in fast_nfkc), NFKC-mapped, hold a TSPhrases key? */
+/* Does the line s[0, len) (all of it in fast_nfkc), NFKC-mapped, hold a TSPhrases key? Only the
+ * keys starting with the character at hand are compared (phrase_keys is sorted by it). */
 static int has_phrase_key(const char *s, size_t len)
 {
-#if T2S_KEYS_AVAILABLE
 	char *pre = malloc(len * 3 + 1);
-	size_t i = 0, o = 0, k;
+	size_t i = 0, o = 0, at, lo, hi, mid;
 	uint32_t cp;
 	int n, found = 0;
 
@@ -652,15 +669,23 @@ static int has_phrase_key(const char *s, size_t len)
 		U8_APPEND_UNSAFE(pre, o, (UChar32)fast_nfkc[cp]);
 		i += (size_t)n;
 	}
-	for (k = 0; k < sizeof t2s_phrase_keys / sizeof t2s_phrase_keys[0] && !found; k++)
-		found = memmem(pre, o, t2s_phrase_keys[k], strlen(t2s_phrase_keys[k])) != NULL;
+	for (at = 0; at < o && !found; at += (size_t)n) {
+		n = utf8_decode(pre + at, o - at, &cp);
+		if (!((phrase_first[cp >> 3] >> (cp & 7)) & 1))
+			continue;
+		for (lo = 0, hi = nphrase_keys; lo < hi;) {
+			mid = (lo + hi) / 2;
+			if (phrase_keys[mid].first < cp)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (; lo < nphrase_keys && phrase_keys[lo].first == cp && !found; lo++)
+			found = phrase_keys[lo].len <= o - at &&
+			        memcmp(pre + at, phrase_keys[lo].s, phrase_keys[lo].len) == 0;
+	}
 	free(pre);
 	return found;
-#else
-	(void)s;
-	(void)len;
-	return 1;
-#endif
 }
 
 /*

@@ -261,33 +261,35 @@ const struct wf_form *wf_form_find(const char *key)
 	return NULL;
 }
 
+int wf_def_seed(struct db *db, int64_t org_id, const char *definition_json, struct err *e)
+{
+	json_error_t jerr;
+	json_t *doc = json_loads(definition_json, JSON_REJECT_DUPLICATES, &jerr);
+	const char *key = json_string_value(json_object_get(doc, "key"));
+	int64_t v;
+	int version, rc = -1;
+	bool found;
+
+	if (doc == NULL || key == NULL) {
+		err_internal(e, "wf_def_seed: not a definition: %s", doc ? "no key" : jerr.text);
+		goto out;
+	}
+	if (db_query_int(db, e, &v, &found,
+	                 "SELECT version FROM wf_definition WHERE org_id = $1 AND def_key = $2"
+	                 " LIMIT 1",
+	                 "Is", org_id, key))
+		goto out;
+	rc = found ? 0 : wf_def_save(db, org_id, doc, 0, true, 0, &version, e);
+out:
+	json_decref(doc);
+	return rc;
+}
+
 int wf_defaults_seed(struct db *db, int64_t org_id, struct err *e)
 {
-	for (int i = 0; i < wf_form_count; i++) {
-		json_error_t jerr;
-		json_t *doc;
-		int64_t v;
-		int version;
-		bool found;
-
-		if (db_query_int(
-		        db, e, &v, &found,
-		        "SELECT version FROM wf_definition WHERE org_id = $1 AND def_key = $2"
-		        " LIMIT 1",
-		        "Is", org_id, wf_forms[i].key))
+	for (int i = 0; i < wf_form_count; i++)
+		if (wf_def_seed(db, org_id, wf_forms[i].default_def, e))
 			return -1;
-		if (found)
-			continue;
-		doc = json_loads(wf_forms[i].default_def, JSON_REJECT_DUPLICATES, &jerr);
-		if (doc == NULL)
-			return err_internal(e, "wf_forms: default %s: %s", wf_forms[i].key,
-			                    jerr.text);
-		if (wf_def_save(db, org_id, doc, 0, true, 0, &version, e)) {
-			json_decref(doc);
-			return -1;
-		}
-		json_decref(doc);
-	}
 	return 0;
 }
 

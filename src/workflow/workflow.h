@@ -116,10 +116,11 @@ struct wf_change {
 	const char *opinion;      /* the actor's 意见, or NULL */
 	enum wf_state prev_state; /* before the action (WF_RUNNING for the submit) */
 	enum wf_state state;      /* after it */
-	bool finished;            /* approved, rejected, cancelled or withdrawn */
-	int prev_step;            /* step index before, -1 none */
-	int step;                 /* step index after (the last active one once finished) */
-	const char *step_id;      /* id and name of `step`, "" when none */
+	bool finished; /* approved, rejected, cancelled or withdrawn (a withdrawn instance may be
+	                  resubmitted: it is then heard again, finished false) */
+	int prev_step; /* step index before, -1 none */
+	int step;      /* step index after (the last active one once finished) */
+	const char *step_id; /* id and name of `step`, "" when none */
 	const char *step_name;
 	const json_t *form;
 };
@@ -138,6 +139,11 @@ struct wf_listener {
  * -1 when full or the module has one. Not thread-safe: call before serving requests. */
 int wf_register_listener(const struct wf_listener *l);
 const struct wf_listener *wf_listener_for(const char *module);
+
+/* Adds definition_json (definition.h) as version 1 of its key for the org unless the org has the
+ * key already: how a module seeds its default approval chain (from its .demo, or when it first
+ * needs it), which the office director then edits. */
+int wf_def_seed(struct db *db, int64_t org_id, const char *definition_json, struct err *e);
 
 /* Seeds an org's default definitions (请假, 出差, 外出报备) and its working-day calendar from the
  * built-in official schedules; keeps what exists. Called when an org is created, by the demo and

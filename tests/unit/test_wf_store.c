@@ -450,6 +450,37 @@ static void test_calendar_swaps_on_change(void **state)
 	assert_true(workday_is_workday(wf_calendar(db, org, &e), day));
 }
 
+static void test_a_module_seeds_its_own_definition(void **state)
+{
+	static const char def[] =
+	    "{\"key\":\"doc_sign\",\"name\":\"发文签发\",\"steps\":[{\"id\":\"sign\","
+	    "\"name\":\"签发\",\"kind\":\"or_sign\",\"assignee\":{\"rule\":\"role\","
+	    "\"role\":\"院领导\"}}]}";
+	struct principal s = as(staff, dept_a, ROLE_STAFF);
+	struct err e = ERR_INIT;
+	int64_t id;
+
+	(void)state;
+	ok(db_begin(db, &e), &e);
+	ok(wf_def_seed(db, org, def, &e), &e);
+	ok(wf_def_seed(db, org, def, &e), &e); /* kept: no second version */
+	ok(db_commit(db, &e), &e);
+	assert_int_equal(count("SELECT count(*) FROM wf_definition WHERE org_id = $1"
+	                       " AND def_key = 'doc_sign'",
+	                       org),
+	                 1);
+	{
+		json_t *f = json_object();
+		ok(db_begin(db, &e), &e);
+		ok(wf_start(db, &s, "doc_sign", "testdoc", 90, "关于某事的通知", f, &id, &e), &e);
+		ok(db_commit(db, &e), &e);
+		json_decref(f);
+	}
+	/* or-sign of 院领导: the 分管领导 and the 检察长 both hold it */
+	assert_int_equal(
+	    count("SELECT count(*) FROM todo WHERE instance_id = $1 AND state = 'pending'", id), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -460,6 +491,7 @@ int main(void)
 	    cmocka_unit_test(test_need_to_know),
 	    cmocka_unit_test(test_timers_fire_once_across_a_reopened_store),
 	    cmocka_unit_test(test_calendar_swaps_on_change),
+	    cmocka_unit_test(test_a_module_seeds_its_own_definition),
 	};
 
 	return cmocka_run_group_tests_name("wf_store", tests, setup, teardown);

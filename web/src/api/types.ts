@@ -59,6 +59,8 @@ export interface Todo {
   id: number | string
   /** the business object the todo is about (the link target); id is the todo row itself */
   object_id?: number | string
+  /** set for approval-engine work items: they open the instance page */
+  instance_id?: number | string | null
   title: string
   step: string | null
   since: string | null
