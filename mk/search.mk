@@ -17,9 +17,10 @@ CHECK_SUITES += quality
 # key<TAB>candidates lines of TSCharacters to "{0xkey, 0xfirst}," sorted by key (single characters).
 SEARCH_CHAR_MAP_PL := chomp; my ($$k, $$v) = split /\t/; my ($$f) = split / /, $$v; $$m{ord $$k} = ord $$f if length($$k) == 1 && length($$f) == 1; END { printf("{0x%x, 0x%x},\n", $$_, $$m{$$_}) for sort { $$a <=> $$b } keys %m }
 
-# The characters of the TSCharacters keys and the TSPhrases keys of the installed OpenCC data,
-# with the sizes of the files they came from (normalize.c checks them at start-up and converts
-# every line when they differ). Without opencc_dict the table is empty and every line converts.
+# The characters of the TSCharacters keys, each key's first candidate (t2s_char_map) and the
+# TSPhrases keys of the installed OpenCC data, with the sizes of the files they came from
+# (normalize.c checks them at start-up and converts every line through OpenCC when they differ).
+# Without opencc_dict the tables are empty and every line converts.
 $(SEARCH_T2S_KEYS): mk/search.mk $(wildcard $(SEARCH_OPENCC_DIR)/t2s.json $(SEARCH_OPENCC_DIR)/TS*.ocd2)
 	@mkdir -p $(dir $@)
 	@d=$(SEARCH_OPENCC_DIR); { \

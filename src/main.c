@@ -11,7 +11,6 @@
 #include "library/library.h"
 #include "modules.h"
 #include "org/org.h"
-#include "search/fts_cjk.h"
 #include "version.h"
 #include "workflow/workflow.h"
 
@@ -477,12 +476,6 @@ static int cmd_routes(void)
 	return 0;
 }
 
-/* Every connection gets the CJK tokenizer, so indexes stay readable and writable everywhere. */
-static int register_tokenizer(void *native, enum db_engine engine)
-{
-	return engine == DB_SQLITE ? fts_cjk_register(native) : 0;
-}
-
 int main(int argc, char **argv)
 {
 	struct opts o;
@@ -490,7 +483,6 @@ int main(int argc, char **argv)
 
 	if (sodium_init() < 0)
 		return die("libsodium 初始化失败", NULL);
-	db_add_conn_hook(register_tokenizer);
 	if (argc < 2)
 		return usage();
 	cmd = argv[1];

@@ -27,6 +27,7 @@ struct db {
 	void *conn;
 	char *uri;
 	bool in_tx;
+	bool holds_writer; /* this connection holds writer_lock (SQLite write transaction) */
 	struct db_stmt *cache[STMT_CACHE_BUCKETS];
 };
 
@@ -122,12 +123,33 @@ static int run_cached(struct db *db, const char *sql, struct err *e)
 	return rc < 0 ? -1 : 0;
 }
 
+/*
+ * SQLite has one writer at a time. Threads of this process queue on a mutex rather than on
+ * SQLite's busy handler, which sleeps in growing steps and gave writers a 1 s tail under load;
+ * other processes (the CLI, a second server) still meet the busy timeout.
+ */
+static pthread_mutex_t writer_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void release_writer(struct db *db)
+{
+	if (db->holds_writer) {
+		db->holds_writer = false;
+		pthread_mutex_unlock(&writer_lock);
+	}
+}
+
 int db_begin(struct db *db, struct err *e)
 {
 	if (db->in_tx)
 		return err_internal(e, "nested transaction");
-	if (run_cached(db, db->drv->begin_write_sql, e) != 0)
+	if (db->drv->engine == DB_SQLITE) {
+		pthread_mutex_lock(&writer_lock);
+		db->holds_writer = true;
+	}
+	if (run_cached(db, db->drv->begin_write_sql, e) != 0) {
+		release_writer(db);
 		return -1;
+	}
 	db->in_tx = true;
 	return 0;
 }
@@ -151,6 +173,7 @@ int db_commit(struct db *db, struct err *e)
 		return -1;
 	}
 	db->in_tx = false;
+	release_writer(db);
 	return 0;
 }
 
@@ -162,6 +185,7 @@ void db_rollback(struct db *db)
 		return;
 	run_cached(db, "ROLLBACK", &ignored);
 	db->in_tx = false;
+	release_writer(db);
 }
 
 bool db_in_tx(const struct db *db)

@@ -323,8 +323,8 @@ static struct rank_params *rank_params_of(const Fts5ExtensionApi *api, Fts5Conte
  * statement); without them every idf is 1. Plus
  * FTS_CJK_RANK_TIER when every phrase that occurs in the row occurs in a column of tier_mask.
  */
-static void cjk_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
-                     int argc, sqlite3_value **argv)
+static void cjk_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int argc,
+                     sqlite3_value **argv)
 {
 	const double k1 = 1.2, b = 0.75;
 	double tf[FTS_CJK_QUERY_MAX_TERMS] = {0}, score = 0;

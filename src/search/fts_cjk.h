@@ -62,10 +62,11 @@ enum fts_cjk_class fts_cjk_classify(uint32_t cp);
 /* Registers the tokenizer "cjk" on db (through `SELECT fts5(?1)`), initialising normalisation
  * first, and the FTS5 auxiliary function cjk_rank(tbl, tier_mask, 'w0 w1 …', 'n0 n1 …'):
  * BM25 (k1 = 1.2, b = 0.75, higher is better) with per-column weights and the phrases' document
- * frequencies given by the caller (none: every idf is 1), plus FTS_CJK_RANK_TIER when every phrase found in the row is found in a column of
- * the bit mask tier_mask (title/文号 hits first). Returns 0, or -1 with the cause logged. Call it on every connection: FTS5 looks
- * tokenizers up per connection, and a table created with tokenize='cjk' cannot be read or
- * written on a connection without it. Registering twice replaces the first registration. */
+ * frequencies given by the caller (none: every idf is 1), plus FTS_CJK_RANK_TIER when every phrase
+ * found in the row is found in a column of the bit mask tier_mask (title/文号 hits first). Returns
+ * 0, or -1 with the cause logged. Call it on every connection: FTS5 looks tokenizers up per
+ * connection, and a table created with tokenize='cjk' cannot be read or written on a connection
+ * without it. Registering twice replaces the first registration. */
 int fts_cjk_register(sqlite3 *db);
 
 /*

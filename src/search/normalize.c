@@ -68,11 +68,11 @@ static int t2s_is_key_char(uint32_t cp);
 static uint16_t fast_map[0x10000];
 static uint16_t fast_nfkc[0x10000];             /* the same before OpenCC and the bracket fold */
 static unsigned char phrase_first[0x10000 / 8]; /* first characters of TSPhrases keys */
+#define PHRASE_KEY_MAX_CHARS 16
 static struct phrase_key {
-	uint32_t first; /* its first character */
-	const char *s;
-	size_t len;
-} *phrase_keys; /* every TSPhrases key, sorted by first character */
+	uint32_t cp[PHRASE_KEY_MAX_CHARS]; /* its characters; sorted on cp[0] */
+	size_t n;
+} * phrase_keys; /* every TSPhrases key, sorted by first character */
 static size_t nphrase_keys;
 
 #if T2S_KEYS_AVAILABLE
@@ -156,8 +156,9 @@ static int cmp_pair(const void *a, const void *b)
 /* The first TSCharacters candidate of key character c, or 0 when there is none usable here. */
 static uint32_t t2s_char_value(uint32_t c)
 {
-	const uint32_t(*p)[2] = bsearch(&c, t2s_char_map, sizeof t2s_char_map / sizeof t2s_char_map[0],
-	                                 sizeof t2s_char_map[0], cmp_pair);
+	const uint32_t(*p)[2] =
+	    bsearch(&c, t2s_char_map, sizeof t2s_char_map / sizeof t2s_char_map[0],
+	            sizeof t2s_char_map[0], cmp_pair);
 
 	return p != NULL && (*p)[1] < 0x10000 ? (*p)[1] : 0;
 }
@@ -181,19 +182,27 @@ static void fast_map_init(void)
 	for (k = 1; k < sizeof t2s_char_map / sizeof t2s_char_map[0]; k++)
 		if (t2s_char_map[k - 1][0] >= t2s_char_map[k][0])
 			return; /* not sorted: no fast path (bsearch needs it) */
-	phrase_keys = calloc(sizeof t2s_phrase_keys / sizeof t2s_phrase_keys[0], sizeof *phrase_keys);
+	phrase_keys =
+	    calloc(sizeof t2s_phrase_keys / sizeof t2s_phrase_keys[0], sizeof *phrase_keys);
 	if (phrase_keys == NULL)
 		return;
 	for (k = 0; k < sizeof t2s_phrase_keys / sizeof t2s_phrase_keys[0]; k++) {
-		if (utf8_decode(t2s_phrase_keys[k], strlen(t2s_phrase_keys[k]), &c) <= 0)
-			return; /* a key this code cannot look for: no fast path */
-		if (c < 0x10000)
-			phrase_first[c >> 3] |= (unsigned char)(1u << (c & 7));
-		phrase_keys[nphrase_keys].first = c;
-		phrase_keys[nphrase_keys].s = t2s_phrase_keys[k];
-		phrase_keys[nphrase_keys++].len = strlen(t2s_phrase_keys[k]);
+		struct phrase_key *p = &phrase_keys[nphrase_keys++];
+		const char *key = t2s_phrase_keys[k];
+		size_t i = 0, len = strlen(key);
+		int step;
+
+		for (p->n = 0; i < len; i += (size_t)step) {
+			if ((step = utf8_decode(key + i, len - i, &c)) <= 0 || c >= 0x10000 ||
+			    p->n == PHRASE_KEY_MAX_CHARS)
+				return; /* a key this code cannot look for: no fast path */
+			p->cp[p->n++] = c;
+		}
+		if (p->n == 0)
+			return;
+		phrase_first[p->cp[0] >> 3] |= (unsigned char)(1u << (p->cp[0] & 7));
 	}
-	qsort(phrase_keys, nphrase_keys, sizeof *phrase_keys, cmp_u32); /* by .first */
+	qsort(phrase_keys, nphrase_keys, sizeof *phrase_keys, cmp_u32); /* by cp[0] */
 #else
 	return;
 #endif
@@ -653,39 +662,34 @@ static int out_reserve(struct outbuf *o, size_t text_more, size_t chars_more)
 	return NORM_OK;
 }
 
-/* Does the line s[0, len) (all of it in fast_nfkc), NFKC-mapped, hold a TSPhrases key? Only the
- * keys starting with the character at hand are compared (phrase_keys is sorted by it). */
-static int has_phrase_key(const char *s, size_t len)
+/* Does a TSPhrases key start at s[0, len), reading s through fast_nfkc? first is fast_nfkc of
+ * the character at s. Only the keys starting with it are compared (phrase_keys is sorted). */
+static int phrase_at(const char *s, size_t len, uint32_t first)
 {
-	char *pre = malloc(len * 3 + 1);
-	size_t i = 0, o = 0, at, lo, hi, mid;
+	size_t lo = 0, hi = nphrase_keys, mid, i, k;
 	uint32_t cp;
-	int n, found = 0;
+	int n;
 
-	if (pre == NULL)
-		return 1; /* the pipeline then decides */
-	while (i < len) {
-		n = utf8_decode(s + i, len - i, &cp);
-		U8_APPEND_UNSAFE(pre, o, (UChar32)fast_nfkc[cp]);
-		i += (size_t)n;
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (phrase_keys[mid].cp[0] < first)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	for (at = 0; at < o && !found; at += (size_t)n) {
-		n = utf8_decode(pre + at, o - at, &cp);
-		if (!((phrase_first[cp >> 3] >> (cp & 7)) & 1))
-			continue;
-		for (lo = 0, hi = nphrase_keys; lo < hi;) {
-			mid = (lo + hi) / 2;
-			if (phrase_keys[mid].first < cp)
-				lo = mid + 1;
-			else
-				hi = mid;
+	for (; lo < nphrase_keys && phrase_keys[lo].cp[0] == first; lo++) {
+		const struct phrase_key *p = &phrase_keys[lo];
+
+		i = (size_t)utf8_decode(s, len, &cp);
+		for (k = 1; k < p->n && i < len; k++, i += (size_t)n) {
+			if ((n = utf8_decode(s + i, len - i, &cp)) < 0 || cp >= 0x10000 ||
+			    fast_nfkc[cp] != p->cp[k])
+				break;
 		}
-		for (; lo < nphrase_keys && phrase_keys[lo].first == cp && !found; lo++)
-			found = phrase_keys[lo].len <= o - at &&
-			        memcmp(pre + at, phrase_keys[lo].s, phrase_keys[lo].len) == 0;
+		if (k == p->n)
+			return 1;
 	}
-	free(pre);
-	return found;
+	return 0;
 }
 
 /*
@@ -698,7 +702,7 @@ static int fast_line(struct outbuf *o, const char *s, size_t len, size_t base)
 	struct norm_mapped *m = o->m;
 	size_t i = 0, t0 = m->len, c0 = m->nchars;
 	uint32_t cp, r;
-	int n, phrase = 0;
+	int n;
 
 	if (out_reserve(o, len * 3, len) != NORM_OK)
 		return 0; /* the pipeline reports the failure */
@@ -715,7 +719,9 @@ static int fast_line(struct outbuf *o, const char *s, size_t len, size_t base)
 		}
 		if ((r = fast_map[cp]) == 0)
 			goto slow;
-		phrase |= (phrase_first[fast_nfkc[cp] >> 3] >> (fast_nfkc[cp] & 7)) & 1;
+		if ((phrase_first[fast_nfkc[cp] >> 3] >> (fast_nfkc[cp] & 7)) & 1 &&
+		    phrase_at(s + i, len - i, fast_nfkc[cp]))
+			goto slow;
 		m->chars[m->nchars].cp = r;
 		m->chars[m->nchars].out_off = (uint32_t)m->len;
 		m->chars[m->nchars].in_start = (uint32_t)(base + i);
@@ -724,8 +730,6 @@ static int fast_line(struct outbuf *o, const char *s, size_t len, size_t base)
 		U8_APPEND_UNSAFE(m->text, m->len, (UChar32)r);
 		i += (size_t)n;
 	}
-	if (phrase && has_phrase_key(s, len))
-		goto slow;
 	return 1;
 slow:
 	m->len = t0;

@@ -54,7 +54,8 @@ int search_register_kind(const struct search_kind *k)
 	int rc = 0;
 
 	if (k == NULL || !kind_name_ok(k->name) || k->label == NULL || k->url == NULL) {
-		log_error("search: kind %s refused (name: a-z, 0-9, _)", k && k->name ? k->name : "?");
+		log_error("search: kind %s refused (name: a-z, 0-9, _)",
+		          k && k->name ? k->name : "?");
 		return -1;
 	}
 	pthread_mutex_lock(&kinds_lock);
@@ -68,7 +69,8 @@ int search_register_kind(const struct search_kind *k)
 		rc = -1;
 	pthread_mutex_unlock(&kinds_lock);
 	if (rc < 0)
-		log_error("search: more than %d kinds; %s not registered", SEARCH_KINDS_MAX, k->name);
+		log_error("search: more than %d kinds; %s not registered", SEARCH_KINDS_MAX,
+		          k->name);
 	return rc;
 }
 
@@ -188,10 +190,11 @@ static int kind_no(struct db *db, const char *kind, int *no, struct err *e)
 		/* The first entry of a kind: the FTS5 table may not exist yet either. */
 		if (search_schema_ensure(db, e) < 0)
 			return -1;
-		if (db_query_int(db, e, &v, &found,
-		                 "INSERT INTO search_kind (no, name) SELECT coalesce(max(no), 0) + 1,"
-		                 " $1 FROM search_kind RETURNING no",
-		                 "s", kind) < 0)
+		if (db_query_int(
+		        db, e, &v, &found,
+		        "INSERT INTO search_kind (no, name) SELECT coalesce(max(no), 0) + 1,"
+		        " $1 FROM search_kind RETURNING no",
+		        "s", kind) < 0)
 			return -1;
 		if (!found || v > KIND_MAX)
 			return err_internal(e, "search: no kind number left for %s", kind);
@@ -271,11 +274,12 @@ static int fts_insert_stored(struct db *db, int64_t rowid, struct err *e)
 	if (st == NULL)
 		return -1;
 	if ((rc = db_step(st, e)) == DB_ROW)
-		rc = db_execf(db, e,
-		              "INSERT INTO search_fts (rowid, title, number, parties, body, opinions)"
-		              " VALUES ($1, $2, $3, $4, $5, $6)",
-		              "Isssss", rowid, db_col_text(st, 0), db_col_text(st, 1),
-		              db_col_text(st, 2), db_col_text(st, 3), db_col_text(st, 4)) < 0
+		rc = db_execf(
+		         db, e,
+		         "INSERT INTO search_fts (rowid, title, number, parties, body, opinions)"
+		         " VALUES ($1, $2, $3, $4, $5, $6)",
+		         "Isssss", rowid, db_col_text(st, 0), db_col_text(st, 1),
+		         db_col_text(st, 2), db_col_text(st, 3), db_col_text(st, 4)) < 0
 		         ? -1
 		         : 0;
 	db_reset(st);
@@ -289,7 +293,8 @@ int search_bulk_end(struct db *db, struct err *e)
 
 	if (!bulk_on(db))
 		return 0;
-	qsort(bulk.rowids, bulk.n, sizeof *bulk.rowids, cmp_i64);
+	if (bulk.n > 0) /* qsort(NULL, 0, ...) is undefined */
+		qsort(bulk.rowids, bulk.n, sizeof *bulk.rowids, cmp_i64);
 	for (i = 0; i < bulk.n && rc == 0; i++)
 		rc = fts_insert_stored(db, bulk.rowids[i], e);
 	bulk.db = NULL;
@@ -302,7 +307,7 @@ static int fts_remove(struct db *db, int64_t rowid, struct err *e)
 {
 	if (bulk_on(db) && bulk_unqueue(rowid))
 		return db_execf(db, e, "DELETE FROM search_doc WHERE id = $1", "I", rowid) < 0 ? -1
-		                                                                                 : 0;
+		                                                                               : 0;
 	if (db_execf(db, e,
 	             "INSERT INTO search_fts (search_fts, rowid, title, number, parties, body,"
 	             " opinions) SELECT 'delete', id, title, number, parties, body, opinions"
@@ -351,9 +356,10 @@ static int next_rowid(struct db *db, int64_t prefix, int64_t *rowid, struct err 
 	int64_t hi = prefix | SEQ_MAX, top;
 	bool found;
 
-	if (db_query_int(db, e, &top, &found,
-	                 "SELECT coalesce(max(id), $1 - 1) FROM search_doc WHERE id BETWEEN $1 AND $2",
-	                 "II", prefix, hi) < 0)
+	if (db_query_int(
+	        db, e, &top, &found,
+	        "SELECT coalesce(max(id), $1 - 1) FROM search_doc WHERE id BETWEEN $1 AND $2", "II",
+	        prefix, hi) < 0)
 		return -1;
 	if (top >= hi)
 		return err_internal(e, "search: more than %lld entries on one day",
@@ -485,6 +491,7 @@ int search_index_rebuild_if_empty(struct db *db, struct err *e)
 		return 0;
 	if (db_begin(db, e) < 0)
 		return -1;
+	search_bulk_begin(db);
 	ks = search_kinds(&nk);
 	for (i = 0; i < nk; i++) {
 		if (ks[i]->ids_sql == NULL || ks[i]->load_sql == NULL)
@@ -510,10 +517,12 @@ int search_index_rebuild_if_empty(struct db *db, struct err *e)
 		if (nids > 0)
 			log_info("search: indexed %zu existing %s objects", nids, ks[i]->name);
 	}
-	rc = db_commit(db, e);
+	rc = search_bulk_end(db, e) < 0 ? -1 : db_commit(db, e);
 out:
-	if (rc < 0)
+	if (rc < 0) {
+		search_bulk_begin(NULL); /* forget the queue */
 		db_rollback(db);
+	}
 	free(ids);
 	return rc;
 }

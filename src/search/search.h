@@ -35,15 +35,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define SEARCH_KINDS_MAX     31 /* kind numbers 1..31 fit the rowid's kind field */
-#define SEARCH_KIND_NAME_MAX 32 /* letters, digits and '_' */
-#define SEARCH_TEXT_MAX      (4 * 1024 * 1024) /* bytes of one indexed field (the library's body) */
-#define SEARCH_WINDOW_MAX    10000 /* offset + limit of a page: deeper pages are refused */
-#define SEARCH_RANK_WINDOW   1000  /* newest matches ranked by BM25 (relevance order) */
-#define SEARCH_RANK_TITLE    200   /* newest title/文号 matches ranked as well */
-#define SEARCH_SNIPPET_TOKENS 24   /* tokens (about characters) of a snippet */
-#define SEARCH_DOC_TYPE_MAX  64    /* bytes of the 文种 filter */
-#define SEARCH_SECRECY_MAX   16
+#define SEARCH_KINDS_MAX      31                /* kind numbers 1..31 fit the rowid's kind field */
+#define SEARCH_KIND_NAME_MAX  32                /* letters, digits and '_' */
+#define SEARCH_TEXT_MAX       (4 * 1024 * 1024) /* bytes of one indexed field (the library's body) */
+#define SEARCH_WINDOW_MAX     10000 /* offset + limit of a page: deeper pages are refused */
+#define SEARCH_RANK_WINDOW    1000  /* newest matches ranked by BM25 (relevance order) */
+#define SEARCH_RANK_TITLE     200   /* newest title/文号 matches ranked as well */
+#define SEARCH_SNIPPET_TOKENS 24    /* tokens (about characters) of a snippet */
+#define SEARCH_DOC_TYPE_MAX   64    /* bytes of the 文种 filter */
+#define SEARCH_SECRECY_MAX    16
 
 /* Rowid layout, from the top: org (19 bits), kind number (5), day (17), sequence (22). */
 #define SEARCH_SEQ_BITS  22
@@ -87,9 +87,9 @@ const struct search_kind *const *search_kinds(size_t *n);
 struct search_fields {
 	int64_t org_id;
 	const char *title, *number, *parties, *body, *opinions;
-	const char *date;     /* YYYY-MM-DD, NULL = unknown (sorts oldest) */
-	const char *doc_type; /* 文种 / 类别 as shown */
-	const char *secrecy;  /* secrecy code, "" = not applicable */
+	const char *date;      /* YYYY-MM-DD, NULL = unknown (sorts oldest) */
+	const char *doc_type;  /* 文种 / 类别 as shown */
+	const char *secrecy;   /* secrecy code, "" = not applicable */
 	int64_t department_id; /* 0 = none */
 	const char *external_id;
 };
@@ -110,8 +110,8 @@ int search_index_put(struct db *db, const char *kind, int64_t id, const struct s
  * out as a new segment whenever a rowid is lower than the one before; rowids follow dates, so an
  * import in random date order would write a tiny segment per document (and merge them again).
  * Searches inside the batch do not see the queued entries. search_bulk_end() must run before the
- * commit; a rollback needs nothing (search_bulk_begin forgets an unfinished queue). One batch per
- * thread at a time.
+ * commit; after a rollback, search_bulk_begin(NULL) (or the next batch's begin) forgets the queue.
+ * One batch per thread at a time.
  */
 void search_bulk_begin(struct db *db);
 int search_bulk_end(struct db *db, struct err *e);
@@ -135,7 +135,7 @@ enum search_sort { SEARCH_SORT_RELEVANCE, SEARCH_SORT_DATE };
 
 /* One search. Strings are borrowed. */
 struct search_query {
-	const char *q;         /* the query language of fts_cjk_match_expr() */
+	const char *q;                       /* the query language of fts_cjk_match_expr() */
 	const char *kinds[SEARCH_KINDS_MAX]; /* only these kinds (nkinds == 0: all) */
 	size_t nkinds;
 	int date_from, date_to; /* days since 1970-01-01, inclusive; INT32_MIN / INT32_MAX = open */
@@ -143,7 +143,7 @@ struct search_query {
 	const char *secrecy;    /* NULL = any */
 	int64_t department_id;  /* 0 = any */
 	enum search_sort sort;
-	int64_t limit, offset;  /* offset + limit <= SEARCH_WINDOW_MAX; limit 0: counts only */
+	int64_t limit, offset; /* offset + limit <= SEARCH_WINDOW_MAX; limit 0: counts only */
 };
 void search_query_init(struct search_query *q); /* all kinds, open dates, relevance, 20 */
 

@@ -44,8 +44,7 @@ static int parse_kinds(const char *s, struct search_query *q, char *store, size_
 	return 0;
 }
 
-static int parse_date(struct req *r, const char *key, const char *label, int *out,
-                      struct err *e)
+static int parse_date(struct req *r, const char *key, const char *label, int *out, struct err *e)
 {
 	const char *s = req_query(r, key);
 
@@ -80,7 +79,8 @@ static int get_search(struct req *r, struct err *e)
 		return -1;
 	if (sort && *sort && strcmp(sort, "relevance") != 0) {
 		if (strcmp(sort, "date") != 0)
-			return err_field(e, ERR_VALIDATION, "sort", "排序方式应为 relevance 或 date");
+			return err_field(e, ERR_VALIDATION, "sort",
+			                 "排序方式应为 relevance 或 date");
 		q.sort = SEARCH_SORT_DATE;
 	}
 	if (dept) {

@@ -31,9 +31,9 @@ static const struct search_kind library_kind = {
  * readers' 传阅 comments. The 文种 is stored by its Chinese name (通知), as the library stores its
  * 类别. */
 #define OPINIONS_OF(kind, id_expr, more)                                                           \
-	"coalesce((SELECT group_concat(t, char(10)) FROM (SELECT opinion AS t, created_at AS at,"   \
-	" id FROM doc_opinion WHERE kind = '" kind "' AND doc_id = " id_expr " AND opinion <> ''"  \
-	more " ORDER BY at, id)), '')"
+	"coalesce((SELECT group_concat(t, char(10)) FROM (SELECT opinion AS t, created_at AS at,"  \
+	" id FROM doc_opinion WHERE kind = '" kind "' AND doc_id = " id_expr                       \
+	" AND opinion <> ''" more " ORDER BY at, id)), '')"
 #define CIRCULATION_COMMENTS(id_expr)                                                              \
 	" UNION ALL SELECT comment, read_at, id FROM circulation WHERE doc_id = " id_expr          \
 	" AND comment <> ''"
@@ -76,16 +76,16 @@ static void build_load_sql(void)
 	struct buf b = BUF_INIT;
 
 	buf_adds(&b, "SELECT d.org_id, d.title, trim(d.number || ' ' || d.from_number), d.from_org,"
-	             " d.body, " OPINIONS_OF("incoming", "d.id", CIRCULATION_COMMENTS("d.id"))
-	             ", d.received_date, ");
+	             " d.body, " OPINIONS_OF("incoming", "d.id",
+	                                     CIRCULATION_COMMENTS("d.id")) ", d.received_date, ");
 	doc_type_case(&b);
 	buf_adds(&b, ", d.secrecy, d.main_dept_id, NULL FROM incoming_doc d WHERE d.id = $1");
 	snprintf(incoming_load, sizeof incoming_load, "%s", b.data);
 	buf_reset(&b);
 	buf_adds(&b, "SELECT d.org_id, d.title, coalesce(d.number, ''),"
-	             " trim(d.main_to || ' ' || d.copy_to), d.body, " OPINIONS_OF("outgoing", "d.id", "")
-	             ", coalesce(d.sign_date, d.printed_date,"
-	             " date(d.created_at, 'unixepoch', '+8 hours')), ");
+	             " trim(d.main_to || ' ' || d.copy_to), d.body, " OPINIONS_OF(
+	                 "outgoing", "d.id", "") ", coalesce(d.sign_date, d.printed_date,"
+	                                         " date(d.created_at, 'unixepoch', '+8 hours')), ");
 	doc_type_case(&b);
 	buf_adds(&b, ", d.secrecy, d.dept_id, NULL FROM outgoing_doc d WHERE d.id = $1");
 	snprintf(outgoing_load, sizeof outgoing_load, "%s", b.data);

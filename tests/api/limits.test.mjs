@@ -101,16 +101,18 @@ function openSocket(localAddress, server = srv) {
   })
 }
 
+// The answer on a socket, complete when the server closes it (or after 15 s: a hang fails, not blocks)
 function request(sock) {
   return new Promise((resolve) => {
     let data = ''
+    const timer = setTimeout(() => { sock.destroy(); resolve(data + '<timeout>') }, 15000)
     sock.on('data', (d) => { data += d })
-    sock.once('close', () => resolve(data))
+    sock.once('close', () => { clearTimeout(timer); resolve(data) })
     sock.write('GET /api/v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
   })
 }
 
-test(`at most ${CONN_PER_IP_MAX} connections from one address`, async () => {
+test(`at most ${CONN_PER_IP_MAX} connections from one address`, { timeout: 90000 }, async () => {
   const socks = []
   for (let i = 0; i < CONN_PER_IP_MAX; i++) socks.push(await openSocket('127.0.0.1'))
   await new Promise((r) => setTimeout(r, 200))
@@ -124,7 +126,7 @@ test(`at most ${CONN_PER_IP_MAX} connections from one address`, async () => {
   for (const s of socks) s.destroy()
 })
 
-test('an idle connection is closed after the idle timeout', async () => {
+test('an idle connection is closed after the idle timeout', { timeout: 30000 }, async () => {
   const s = await openSocket('127.0.0.3')
   const started = Date.now()
   await new Promise((r) => s.once('close', r))
@@ -134,7 +136,7 @@ test('an idle connection is closed after the idle timeout', async () => {
 
 // Over the limit MHD stops accepting: extra connections wait in the listen backlog and are
 // served only when others close.
-test('at most 512 connections in total', async () => {
+test('at most 512 connections in total', { timeout: 120000 }, async () => {
   // its own server with the default idle timeout: opening 600 sockets on a loaded machine takes
   // longer than the 2 s the other tests use
   const big = await startServer()

@@ -24,18 +24,84 @@
 #define PREFIX     "\xf0\xa0\x80\x80" /* U+20000 */
 
 static const char *const pool[] = {
-    "检", "察", "院", "人", "民", "监", "督", "羁", "押", "的", "了", "于", "发", "后", "干",
-    "檢", "羈", "臺", "灣", "乾", "燥", "於", "覆", "藉", "瞭", "著", "發", "髮", "後", "裡",
-    "a", "Z", "q", "0", "7", " ", "\t", "\n", "(", ")", "[", "]", "<", "=", ",", ".", "-",
-    "Ａ", "ｚ", "１", "（", "）", "，", "：", "【", "】", "〖", "〗", "〔", "〕", "　", "、", "。",
+    "检",
+    "察",
+    "院",
+    "人",
+    "民",
+    "监",
+    "督",
+    "羁",
+    "押",
+    "的",
+    "了",
+    "于",
+    "发",
+    "后",
+    "干",
+    "檢",
+    "羈",
+    "臺",
+    "灣",
+    "乾",
+    "燥",
+    "於",
+    "覆",
+    "藉",
+    "瞭",
+    "著",
+    "發",
+    "髮",
+    "後",
+    "裡",
+    "a",
+    "Z",
+    "q",
+    "0",
+    "7",
+    " ",
+    "\t",
+    "\n",
+    "(",
+    ")",
+    "[",
+    "]",
+    "<",
+    "=",
+    ",",
+    ".",
+    "-",
+    "Ａ",
+    "ｚ",
+    "１",
+    "（",
+    "）",
+    "，",
+    "：",
+    "【",
+    "】",
+    "〖",
+    "〗",
+    "〔",
+    "〕",
+    "　",
+    "、",
+    "。",
     "\xcc\x81",     /* U+0301 combining acute */
     "\xcc\xb8",     /* U+0338 combining long solidus (< + U+0338 = ≮) */
     "\xe1\x84\x80", /* U+1100 Hangul choseong */
     "\xe1\x85\xa1", /* U+1161 Hangul jungseong */
     "\xea\xb0\x80", /* 가 */
     "\xef\xa4\x80", /* U+F900 compatibility ideograph */
-    "㍻", "Ⅱ", "ﬁ", "é", "e", "\xe2\x80\x8b" /* U+200B */, "\xc2\xad" /* U+00AD */,
-    "\xef\xbf\xbd", "😀",
+    "㍻",
+    "Ⅱ",
+    "ﬁ",
+    "é",
+    "e",
+    "\xe2\x80\x8b" /* U+200B */,
+    "\xc2\xad" /* U+00AD */,
+    "\xef\xbf\xbd",
+    "😀",
 };
 #define POOL (sizeof pool / sizeof pool[0])
 
@@ -80,7 +146,8 @@ static void add_piece(char *line, size_t cap)
 	if (r < 8) {
 		p = t2s_phrase_keys[next() % (sizeof t2s_phrase_keys / sizeof t2s_phrase_keys[0])];
 	} else if (r < 20) {
-		uint32_t cp = t2s_char_keys[next() % (sizeof t2s_char_keys / sizeof t2s_char_keys[0])];
+		uint32_t cp =
+		    t2s_char_keys[next() % (sizeof t2s_char_keys / sizeof t2s_char_keys[0])];
 		size_t n = 0;
 
 		if (cp < 0x80 || cp > 0x10ffff)
@@ -113,11 +180,11 @@ static void same_as_pipeline(const char *line)
 	for (k = 0; k < fast.nchars; k++) {
 		const struct norm_char *f = &fast.chars[k], *g = &ref.chars[k + 1];
 
-		if (f->cp != g->cp || f->out_off != g->out_off - 4 || f->in_start != g->in_start - 4 ||
-		    f->in_end != g->in_end - 4)
-			fail_msg("line [%s] char %zu: U+%04X %u [%u,%u) vs U+%04X %u [%u,%u)", line, k,
-			         f->cp, f->out_off, f->in_start, f->in_end, g->cp, g->out_off - 4,
-			         g->in_start - 4, g->in_end - 4);
+		if (f->cp != g->cp || f->out_off != g->out_off - 4 ||
+		    f->in_start != g->in_start - 4 || f->in_end != g->in_end - 4)
+			fail_msg("line [%s] char %zu: U+%04X %u [%u,%u) vs U+%04X %u [%u,%u)", line,
+			         k, f->cp, f->out_off, f->in_start, f->in_end, g->cp,
+			         g->out_off - 4, g->in_start - 4, g->in_end - 4);
 	}
 	norm_mapped_free(&fast);
 	norm_mapped_free(&ref);

@@ -20,6 +20,7 @@ import {
 import { TASK_PAGES } from './modules/tasks/pages'
 import { WORKFLOW_PAGES } from './modules/workflow/pages'
 import { DOC_PAGES } from './modules/docs/pages'
+import { SEARCH_PAGES } from './modules/search/pages'
 
 export interface MenuGroup {
   key: string
@@ -85,6 +86,7 @@ export const PAGES: readonly PageRow[] = [
     component: () => import('./views/SettingsView.vue'),
   },
   ...TASK_PAGES,
+  ...SEARCH_PAGES,
   ...WORKFLOW_PAGES,
   ...DOC_PAGES,
 ]
