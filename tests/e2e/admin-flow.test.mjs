@@ -169,7 +169,9 @@ test('the auditor sees those actions in 审计日志', async (t) => {
   )
   await page.getByRole('button', { name: '查询' }).click()
   assert.equal((await answered).status(), 200)
-  await page.locator('.audit-table .el-loading-mask').waitFor({ state: 'hidden' })
+  // every loading mask of the table (Element Plus may keep two while one fades out) is gone
+  await page.waitForFunction(() => [...document.querySelectorAll('.audit-table .el-loading-mask')]
+    .every((m) => m.offsetParent === null || getComputedStyle(m).display === 'none'))
   const mine = await rows.allInnerTexts()
   assert.ok(mine.length > 0, 'the user has audit rows')
   assert.ok(mine.every((r) => r.includes(STAFF.username)), 'every row is the user\'s')
