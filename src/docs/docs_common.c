@@ -395,3 +395,12 @@ int docs_notice(struct dctx *c, int64_t user_id, const char *notice_kind, const 
 		return 0;
 	return notice_add(c->db, &n, e);
 }
+
+int docs_list_json(int rc, struct buf *text, json_t **items, struct err *e)
+{
+	*items = NULL;
+	if (rc == 0 && (*items = json_loadb(text->data, text->len, 0, NULL)) == NULL)
+		rc = err_internal(e, "list text is not JSON");
+	buf_free(text);
+	return rc;
+}

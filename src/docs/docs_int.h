@@ -127,4 +127,8 @@ void out_approval_allowed(struct dctx *c, struct out_doc *d, json_t *actions);
 int out_approval_resign(struct dctx *c, struct out_doc *d, struct err *e);
 bool out_is_approval_state(int state);
 
+/* The json_t form of a list written as JSON text by *_list_text (for callers outside the API's
+ * fast path): parses text when rc is 0, frees it always, returns rc or -1. */
+int docs_list_json(int rc, struct buf *text, json_t **items, struct err *e);
+
 #endif

@@ -909,11 +909,6 @@ int outgoing_list(struct dctx *c, const struct outgoing_filter *f, json_t **item
                   struct err *e)
 {
 	struct buf text = BUF_INIT;
-	int rc = outgoing_list_text(c, f, &text, total, e);
 
-	*items = NULL;
-	if (rc == 0 && (*items = json_loadb(text.data, text.len, 0, NULL)) == NULL)
-		rc = err_internal(e, "list text is not JSON");
-	buf_free(&text);
-	return rc;
+	return docs_list_json(outgoing_list_text(c, f, &text, total, e), &text, items, e);
 }

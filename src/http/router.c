@@ -49,50 +49,64 @@ void server_state_free(struct server_state *s)
 	s->web_root = NULL;
 }
 
-bool route_match(const char *pattern, const char *path, struct rctx *c)
+/*
+ * Walks pattern and path together. With c == NULL it only answers whether they match; with c it
+ * also copies the parameters. Every request tries many patterns, so the copying is done only for
+ * the one that matched.
+ * A parameter spans its path segment, less a literal suffix the pattern puts after it in the same
+ * segment ("{secret}.ics").
+ */
+static bool walk_pattern(const char *p, const char *q, struct rctx *c)
 {
-	const char *p = pattern, *q = path;
-
-	for (int i = 0; i < c->nparams; i++) { /* an earlier match (upload_begin) */
-		free(c->pvalues[i]);
-		free(c->pnames[i]);
-	}
-	c->nparams = 0;
 	while (*p && *q) {
 		if (*p == '{') {
-			/* A parameter spans its path segment, less a literal suffix the pattern puts
-			 * after it in the same segment ("{secret}.ics"). */
 			const char *pe = strchr(p, '}');
 			size_t seg = strcspn(q, "/"), vlen = seg;
 			size_t suffix = pe ? strcspn(pe + 1, "/{") : 0;
-			if (pe == NULL || c->nparams >= HTTP_ROUTE_PARAMS_MAX)
-				goto fail;
+			if (pe == NULL)
+				return false;
 			if (suffix) {
 				if (seg <= suffix || memcmp(q + seg - suffix, pe + 1, suffix) != 0)
-					goto fail;
+					return false;
 				vlen = seg - suffix;
 			}
 			if (vlen == 0)
-				goto fail;
-			c->pvalues[c->nparams] = strndup(q, vlen);
-			c->pnames[c->nparams] = strndup(p + 1, (size_t)(pe - p - 1));
-			c->nparams++;
+				return false;
+			if (c) {
+				if (c->nparams >= HTTP_ROUTE_PARAMS_MAX)
+					return false;
+				c->pvalues[c->nparams] = strndup(q, vlen);
+				c->pnames[c->nparams] = strndup(p + 1, (size_t)(pe - p - 1));
+				c->nparams++;
+			}
 			p = pe + 1;
 			q += vlen;
 			continue;
 		}
 		if (*p != *q)
-			goto fail;
+			return false;
 		p++, q++;
 	}
-	if (*p == '\0' && *q == '\0')
-		return true;
-fail:
+	return *p == '\0' && *q == '\0';
+}
+
+static void free_params(struct rctx *c)
+{
 	for (int i = 0; i < c->nparams; i++) {
 		free(c->pvalues[i]);
 		free(c->pnames[i]);
 	}
 	c->nparams = 0;
+}
+
+bool route_match(const char *pattern, const char *path, struct rctx *c)
+{
+	free_params(c); /* an earlier match (upload_begin) */
+	if (!walk_pattern(pattern, path, NULL))
+		return false;
+	if (walk_pattern(pattern, path, c))
+		return true;
+	free_params(c); /* more parameters than HTTP_ROUTE_PARAMS_MAX */
 	return false;
 }
 
@@ -256,7 +270,7 @@ static const struct route_ref *find_route(struct server_state *s, struct rctx *c
 		    (strcmp(c->method, "HEAD") == 0 && strcmp(rt->method, "GET") == 0))
 			return &s->routes[i];
 		*path_known = true;
-		route_match("", "x", c); /* frees the parameters of the wrong-method match */
+		free_params(c); /* the parameters of the wrong-method match */
 	}
 	return NULL;
 }
