@@ -12,8 +12,14 @@ export const BIN = process.env.JIANWU_BIN ?? join(ROOT, 'build/jianwu')
 export const DEFAULT_ADMIN_PASSWORD = 'Jianwu#Root2026'
 export const DEMO_PASSWORD = 'Demo@2026'
 
+// A CLI run is bounded (a stuck process fails the test instead of blocking the event loop forever).
+export const CLI_TIMEOUT_MS = 120000
+export const STOP_TIMEOUT_MS = 30000
+
 export function cli(args, opts = {}) {
-  return execFileSync(BIN, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...opts })
+  return execFileSync(BIN, args, {
+    encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: CLI_TIMEOUT_MS, killSignal: 'SIGKILL', ...opts,
+  })
 }
 
 // Runs the CLI and returns {status, stdout, stderr} without throwing.
@@ -55,9 +61,19 @@ export async function startServer(opts = {}) {
   return {
     url, dbPath, dir, adminPassword, proc, exited,
     stderr: () => stderr,
+    // SIGTERM, then SIGKILL if the server has not exited within STOP_TIMEOUT_MS; a forced stop
+    // fails the caller with the server's stderr, so a shutdown hang is reported, not waited on.
     async stop({ keep = false } = {}) {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM')
-      const res = await exited
+      let timer
+      const late = new Promise((r) => { timer = setTimeout(() => r(null), STOP_TIMEOUT_MS) })
+      const res = await Promise.race([exited, late])
+      clearTimeout(timer)
+      if (res === null) {
+        proc.kill('SIGKILL')
+        await exited
+        throw new Error(`server did not stop within ${STOP_TIMEOUT_MS} ms:\n${stderr.slice(-4000)}`)
+      }
       if (!keep && !opts.dir) rmSync(dir, { recursive: true, force: true })
       return res
     },
@@ -111,5 +127,5 @@ export async function bearer(srv, username) {
 
 // Rows of a table through the sqlite3 shell (tests compare state before and after).
 export function sql(dbPath, query) {
-  return execFileSync('sqlite3', ['-json', dbPath, query], { encoding: 'utf8' }).trim()
+  return execFileSync('sqlite3', ['-json', dbPath, query], { encoding: 'utf8', timeout: CLI_TIMEOUT_MS }).trim()
 }
