@@ -17,8 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define YEAR_MIN 2000
-#define YEAR_MAX 2100
+#define YEAR_MIN      2000
+#define YEAR_MAX      2100
+#define DOCS_ORGS_MAX 256 /* orgs seeded at start (as many as the engine keeps calendars for) */
 
 static struct dctx ctx_of(struct req *r)
 {
@@ -448,9 +449,48 @@ static const struct route docs_routes[] = {
     OUTGOING_ROUTES,
 };
 
+/* 发文 approvals run on the engine: its listener is registered before the server serves, and
+ * every org gets the default chains the office director may then edit. */
+static int docs_start(const char *db_uri, struct err *e)
+{
+	int64_t ids[DOCS_ORGS_MAX];
+	struct db_stmt *st;
+	struct db *db;
+	int n = 0, rc;
+
+	out_approval_register();
+	if ((db = db_open(db_uri, e)) == NULL)
+		return -1;
+	st = db_query(db, e, "SELECT id FROM org ORDER BY id", NULL);
+	rc = st ? DB_ROW : -1;
+	while (st && (rc = db_step(st, e)) == DB_ROW && n < DOCS_ORGS_MAX)
+		ids[n++] = db_col_int(st, 0);
+	if (st)
+		db_reset(st);
+	for (int i = 0; rc >= 0 && i < n; i++) {
+		if (db_begin(db, e)) {
+			rc = -1;
+		} else if (out_approval_seed(db, ids[i], e)) {
+			db_rollback(db);
+			rc = -1;
+		} else if (db_commit(db, e)) {
+			rc = -1;
+		}
+	}
+	db_close(db);
+	return rc < 0 ? -1 : 0;
+}
+
+static int docs_module_demo(struct db *db, int64_t org_id, struct err *e)
+{
+	out_approval_register();
+	return out_approval_seed(db, org_id, e) || docs_demo(db, org_id, e) ? -1 : 0;
+}
+
 const struct module docs_module = {
     .name = "docs",
     .routes = docs_routes,
     .route_count = sizeof docs_routes / sizeof docs_routes[0],
-    .demo = docs_demo,
+    .start = docs_start,
+    .demo = docs_module_demo,
 };

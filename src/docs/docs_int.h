@@ -105,9 +105,10 @@ int in_set_state(struct dctx *c, struct in_doc *d, int to, struct err *e);
 /* Is the caller the head of, or the person handling for, a department still handling it? */
 int in_is_assignee(struct dctx *c, int64_t doc_id, bool *yes, struct err *e);
 
-/* The approval half of 发文 (部门审核 → 办公室核稿 → 会签 → 分管领导审核 → 签发), kept behind this
- * interface so that the approval engine (src/workflow) can take it over: the rest of outgoing.c
- * only starts it (submit), passes it the approval actions, and hears that it finished (signed).
+/* The approval half of 发文 (部门审核 → 办公室核稿 → 会签 → 分管领导审核 → 签发) runs on the
+ * approval engine (outgoing_approval.c): outgoing.c starts it (送审), passes it the approval
+ * actions of its route, and the engine's listener moves the document (and, once signed, hands it to
+ * the office).
  */
 struct out_doc {
 	int64_t id, org_id, dept_id, drafter_id, signer_id, version;
@@ -116,16 +117,29 @@ struct out_doc {
 	char number[256]; /* NUMBERING_NUMBER_MAX */
 	bool numbered;
 };
+/* A document of the caller's org that the caller may see; ERR_NOT_FOUND otherwise. */
 int out_doc_load(struct dctx *c, int64_t id, struct out_doc *d, struct err *e);
+/* The same without the need-to-know test (the approval engine checked it already). */
+int out_doc_read(struct dctx *c, int64_t id, struct out_doc *d, struct err *e);
 int out_set_state(struct dctx *c, struct out_doc *d, int to, struct err *e);
-int out_approval_start(struct dctx *c, struct out_doc *d, const char *opinion, struct err *e);
+/* 待办 of an office step after 签发 ("编号", "校对") for the clerks (else office directors). */
+int out_clerk_todos(struct dctx *c, struct out_doc *d, const char *step, struct err *e);
+/* 送审 and the approval actions (approve, countersign, sign, return) of the 发文 route. */
 int out_approval_act(struct dctx *c, struct out_doc *d, const struct outgoing_action *a,
                      struct err *e);
 /* Approval actions the caller may take in the document's current state (for the UI). */
 void out_approval_allowed(struct dctx *c, struct out_doc *d, json_t *actions);
-/* A substantive change after 签发: the signer must sign again. */
+/* A substantive change after 签发: the signer must sign again (a 重新签发 instance). */
 int out_approval_resign(struct dctx *c, struct out_doc *d, struct err *e);
+/* The 稿纸 changed while in approval: the engine's form and 会签 people follow. */
+int out_approval_sync(struct dctx *c, struct out_doc *d, struct err *e);
+/* The document's latest approval instance, 0 when none. */
+int out_approval_instance(struct dctx *c, const struct out_doc *d, int64_t *id, struct err *e);
 bool out_is_approval_state(int state);
+/* The org's default chains ("outgoing", "outgoing_resign") unless it has them. */
+int out_approval_seed(struct db *db, int64_t org_id, struct err *e);
+/* Registers the engine listener of module "outgoing" once (module start, demo, tests). */
+void out_approval_register(void);
 
 /* The json_t form of a list written as JSON text by *_list_text (for callers outside the API's
  * fast path): parses text when rc is 0, frees it always, returns rc or -1. */

@@ -3,6 +3,7 @@
  */
 #include "docs/docs_int.h"
 #include "core/jsonv.h"
+#include "docs/acl.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -52,6 +53,31 @@ void qb_text(struct qb *q, const char *cond, const char *v)
 void qb_raw(struct qb *q, const char *cond)
 {
 	qb_add(q, cond, 0);
+}
+
+void docs_qb_visible(struct qb *q, const struct principal *who, const char *kind, bool mine)
+{
+	struct buf cond = BUF_INIT;
+	static const char sep[] = " AND ";
+
+	if (q->n >= QB_ARGS_MAX)
+		abort(); /* the filter set is fixed in code; more is a programming error */
+	if (mine)
+		buf_addf(&cond,
+		         " AND d.id IN (SELECT a.object_id FROM acl a WHERE a.user_id = $%d AND"
+		         " a.kind = '%s')",
+		         q->n + 1, kind);
+	else
+		acl_append_visible(&cond, who, kind, "d.id", q->n + 1);
+	if (cond.len > sizeof sep - 1) {
+		/* acl_append_visible writes " AND <condition>"; the builder joins them */
+		buf_adds(&q->where, q->where.len ? sep : " WHERE ");
+		buf_adds(&q->where, cond.data + sizeof sep - 1);
+		q->type[q->n] = 'I';
+		q->i[q->n] = who->user_id;
+		q->n++;
+	}
+	buf_free(&cond);
 }
 
 struct db_stmt *qb_prepare(struct qb *q, struct db *db, const char *head, const char *tail,

@@ -967,11 +967,7 @@ int incoming_list_text(struct dctx *c, const struct incoming_filter *f, struct b
 		           " 'handling', 'circulating')");
 	}
 	/* need-to-know inside the query, so the total counts only what the caller may see */
-	if (f->mine || !acl_sees_all(c->who))
-		qb_int(&q,
-		       "d.id IN (SELECT a.object_id FROM acl a WHERE a.user_id = $? AND"
-		       " a.kind = 'incoming')",
-		       c->who->user_id);
+	docs_qb_visible(&q, c->who, DOC_KIND_INCOMING, f->mine);
 	if (count_cached(c, &q, total, e))
 		goto out;
 	st = qb_prepare(&q, c->db, "SELECT " IN_COLS " FROM incoming_doc d",

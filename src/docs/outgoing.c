@@ -2,7 +2,8 @@
  * outgoing.c - 发文 (domain.md §1): the 发文稿纸, its 正文 versions (痕迹保留), and the steps after
  * 签发: 编号 (a number from a series, taken in the same transaction) → 校对 → 印发 → 分发 (internal
  * recipients get it in their 收文 with a read receipt; external ones are recorded with date and
- * method) → 待归档. The approval steps before 签发 live in outgoing_approval.c.
+ * method) → 待归档. The approval steps before 签发 run on the approval engine (src/workflow),
+ * through outgoing_approval.c.
  *
  * Who acts after 签发: the office (编号, 印发, 分发; 校对 also the drafter). 待办 of those steps go
  * to the office clerks (文秘), or to the office directors when there is no clerk.
@@ -50,10 +51,9 @@ static int direction_from_code(const char *code)
 	return -1;
 }
 
-int out_doc_load(struct dctx *c, int64_t id, struct out_doc *d, struct err *e)
+int out_doc_read(struct dctx *c, int64_t id, struct out_doc *d, struct err *e)
 {
 	struct db_stmt *st;
-	bool visible;
 	int rc;
 
 	memset(d, 0, sizeof *d);
@@ -82,9 +82,15 @@ int out_doc_load(struct dctx *c, int64_t id, struct out_doc *d, struct err *e)
 	db_reset(st);
 	if (rc < 0)
 		return -1;
-	if (rc != DB_ROW || d->state < 0)
-		return err_set(e, ERR_NOT_FOUND, "发文不存在");
-	if (acl_can_see(c->db, c->who, DOC_KIND_OUTGOING, id, &visible, e))
+	return rc == DB_ROW && d->state >= 0 ? 0 : err_set(e, ERR_NOT_FOUND, "发文不存在");
+}
+
+int out_doc_load(struct dctx *c, int64_t id, struct out_doc *d, struct err *e)
+{
+	bool visible;
+
+	if (out_doc_read(c, id, d, e) ||
+	    acl_can_see(c->db, c->who, DOC_KIND_OUTGOING, id, &visible, e))
 		return -1;
 	return visible ? 0 : err_set(e, ERR_NOT_FOUND, "发文不存在");
 }
@@ -379,8 +385,15 @@ static int outgoing_update_do(struct dctx *c, int64_t id, int64_t version,
 	            .detail = detail},
 	        e))
 		goto out;
+	if (f->direction >= 0)
+		d.direction = f->direction;
+	if (f->title)
+		snprintf(d.title, sizeof d.title, "%s", f->title);
 	/* 签发 covers the text that was signed: a substantive change goes back to the signer */
-	rc = substantive && d.state >= OUT_SIGNED ? out_approval_resign(c, &d, e) : 0;
+	if (substantive && d.state >= OUT_SIGNED)
+		rc = out_approval_resign(c, &d, e);
+	else /* the chain reads the direction and the 会签 departments (also after a return) */
+		rc = d.state <= OUT_SIGNING ? out_approval_sync(c, &d, e) : 0;
 out:
 	json_decref(detail);
 	current_free(&cur);
@@ -397,7 +410,7 @@ int outgoing_update(struct dctx *c, int64_t id, int64_t version, const struct ou
 
 /* ---- after 签发 ---- */
 
-static int clerk_todos(struct dctx *c, struct out_doc *d, const char *step, struct err *e)
+int out_clerk_todos(struct dctx *c, struct out_doc *d, const char *step, struct err *e)
 {
 	int64_t ids[CLERKS_MAX];
 	size_t n;
@@ -616,7 +629,7 @@ static int after_sign(struct dctx *c, struct out_doc *d, const struct outgoing_a
 	if (out_set_state(c, d, r->to, e))
 		return -1;
 	if (r->next_todo)
-		return clerk_todos(c, d, r->next_todo, e);
+		return out_clerk_todos(c, d, r->next_todo, e);
 	return docs_notice(c, d->drafter_id, "finished", DOC_KIND_OUTGOING, d->id, d->title,
 	                   "已分发，待归档", e);
 }
@@ -640,38 +653,29 @@ static int outgoing_act_do(struct dctx *c, int64_t id, const struct outgoing_act
 		if (after_sign(c, &d, a, detail, e))
 			goto out;
 	} else {
-		if (a->action == OUT_ACT_SIGN && a->on_behalf_id > 0)
-			json_object_set_new(detail, "on_behalf_of", json_integer(a->on_behalf_id));
-		if (a->action == OUT_ACT_RETURN)
-			json_object_set_new(
-			    detail, "to",
-			    json_string(
-			        out_state_codes[a->return_to < 0 ? OUT_DRAFT : a->return_to]));
-		if (out_approval_act(c, &d, a, e))
-			goto out;
-		/* the approval finished: the office takes over */
-		if (d.state != from && (d.state == OUT_SIGNED || d.state == OUT_NUMBERED) &&
-		    clerk_todos(c, &d, d.state == OUT_SIGNED ? "编号" : "校对", e))
-			goto out;
+		/* the engine's listener records the step on the 稿纸 and moves the document */
+		rc = out_approval_act(c, &d, a, e) ||
+		             db_execf(c->db, e,
+		                      "UPDATE outgoing_doc SET updated_at = $1 WHERE id = $2", "II",
+		                      c->now, id) < 0
+		         ? -1
+		         : 0;
+		goto out;
 	}
 	if (db_execf(c->db, e, "UPDATE outgoing_doc SET updated_at = $1 WHERE id = $2", "II",
 	             c->now, id) < 0)
 		goto out;
-	rc =
-	    docs_opinion_add(c,
-	                     &(struct opinion_new){
-	                         .kind = DOC_KIND_OUTGOING,
-	                         .doc_id = id,
-	                         .action = out_action_codes[a->action],
-	                         .step = a->action == OUT_ACT_APPROVE || a->action == OUT_ACT_RETURN
-	                                     ? out_state_names[from]
-	                                     : out_action_steps[a->action],
-	                         .opinion = a->opinion,
-	                         .on_behalf_id = a->action == OUT_ACT_SIGN ? a->on_behalf_id : 0,
-	                         .from_state = out_state_codes[from],
-	                         .to_state = out_state_codes[d.state],
-	                         .detail = json_object_size(detail) ? detail : NULL},
-	                     e);
+	rc = docs_opinion_add(
+	    c,
+	    &(struct opinion_new){.kind = DOC_KIND_OUTGOING,
+	                          .doc_id = id,
+	                          .action = out_action_codes[a->action],
+	                          .step = out_action_steps[a->action],
+	                          .opinion = a->opinion,
+	                          .from_state = out_state_codes[from],
+	                          .to_state = out_state_codes[d.state],
+	                          .detail = json_object_size(detail) ? detail : NULL},
+	    e);
 out:
 	json_decref(detail);
 	return rc;
@@ -706,6 +710,7 @@ json_t *outgoing_get_json(struct dctx *c, int64_t id, struct err *e)
 	struct out_doc d;
 	struct db_stmt *st;
 	json_t *doc = NULL, *x;
+	int64_t instance;
 	int rc;
 
 	if (out_doc_load(c, id, &d, e))
@@ -750,6 +755,9 @@ json_t *outgoing_get_json(struct dctx *c, int64_t id, struct err *e)
 	if ((x = files_of_object(c->db, c->who->org_id, DOC_KIND_OUTGOING, id, e)) == NULL)
 		goto fail;
 	json_object_set_new(doc, "attachments", x);
+	if (out_approval_instance(c, &d, &instance, e))
+		goto fail;
+	json_object_set_new(doc, "instance_id", instance ? json_integer(instance) : json_null());
 	x = json_array();
 	json_object_set_new(doc, "actions", x);
 	allowed_actions(c, &d, x);
@@ -872,11 +880,8 @@ int outgoing_list_text(struct dctx *c, const struct outgoing_filter *f, struct b
 		qb_text(&q, "d.direction = $?", direction_codes[f->direction]);
 	if (f->dept_id > 0)
 		qb_int(&q, "d.dept_id = $?", f->dept_id);
-	if (f->mine || !acl_sees_all(c->who))
-		qb_int(&q,
-		       "d.id IN (SELECT a.object_id FROM acl a WHERE a.user_id = $? AND"
-		       " a.kind = 'outgoing')",
-		       c->who->user_id);
+	/* need-to-know inside the query, so the total counts only what the caller may see */
+	docs_qb_visible(&q, c->who, DOC_KIND_OUTGOING, f->mine);
 	st = qb_prepare(&q, c->db, "SELECT count(*) FROM outgoing_doc d", NULL, 0, 0, e);
 	if (st == NULL)
 		goto out;

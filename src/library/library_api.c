@@ -1,6 +1,8 @@
 /*
  * library_api.c - /api/v1/library: the 法规资料库. Every business role reads it; the office
  * (office_director, clerk) adds, edits and removes documents. Lists carry no body; the detail does.
+ * The list filters: ?q= (title contains), ?type=, ?issuer= (exact, as GET /library/issuers lists
+ * them) and ?year= (the year of doc_date; documents without a date have none).
  */
 #include "library/library.h"
 #include "core/buf.h"
@@ -9,14 +11,19 @@
 #include "http/http.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#define LIBRARY_QUERY_MAX 200 /* bytes of ?q= */
-#define LIBRARY_TYPES_MAX 200 /* distinct types listed */
+#define LIBRARY_QUERY_MAX   200  /* bytes of ?q= */
+#define LIBRARY_TYPES_MAX   200  /* distinct types listed */
+#define LIBRARY_ISSUERS_MAX 1000 /* distinct issuers listed (the shared corpus has 146) */
+#define LIBRARY_YEAR_MIN    1900
+#define LIBRARY_YEAR_MAX    2099
 
 #define LIST_WHERE                                                                                 \
 	" FROM library_doc WHERE org_id = $1 AND ($2 IS NULL OR type = $2)"                        \
-	" AND ($3 IS NULL OR title LIKE $3 ESCAPE '\\')"
+	" AND ($3 IS NULL OR title LIKE $3 ESCAPE '\\') AND ($4 IS NULL OR issuer = $4)"           \
+	" AND ($5 IS NULL OR (doc_date >= $5 AND doc_date < $6))"
 
 /* '%q%' with LIKE's wildcards in q escaped, so "50%" finds "50%" literally. */
 static void like_pattern(const char *q, struct buf *out)
@@ -54,29 +61,59 @@ static json_t *row_json(struct db_stmt *st, bool with_body)
 	"id, external_id, title, issuer, doc_date, type, category, jurisdiction, script,"          \
 	" abolished, version, created_at, updated_at"
 
+/* ?year=: the bounds "YYYY-01-01" and "YYYY+1-01-01" of doc_date, or both NULL. */
+static int query_year(struct req *r, char from[DATE_STR_MAX], char to[DATE_STR_MAX],
+                      const char **from_p, const char **to_p, struct err *e)
+{
+	const char *s = req_query(r, "year");
+	char *end;
+	long y;
+
+	*from_p = *to_p = NULL;
+	if (s == NULL || *s == '\0')
+		return 0;
+	y = strtol(s, &end, 10);
+	if (*end || y < LIBRARY_YEAR_MIN || y > LIBRARY_YEAR_MAX)
+		return err_field(e, ERR_BAD_REQUEST, "year", "年份应在%d到%d之间", LIBRARY_YEAR_MIN,
+		                 LIBRARY_YEAR_MAX);
+	snprintf(from, DATE_STR_MAX, "%04ld-01-01", y);
+	snprintf(to, DATE_STR_MAX, "%04ld-01-01", y + 1);
+	*from_p = from;
+	*to_p = to;
+	return 0;
+}
+
 static int get_list(struct req *r, struct err *e)
 {
 	const char *q = req_query(r, "q"), *type = req_query(r, "type");
+	const char *issuer = req_query(r, "issuer"), *from, *to;
+	char from_buf[DATE_STR_MAX], to_buf[DATE_STR_MAX];
 	struct buf pat = BUF_INIT;
 	int64_t limit, offset, total = 0;
 	struct db_stmt *st;
 	json_t *items = NULL;
 	int rc = -1;
 
-	if (req_paging(r, &limit, &offset, e))
+	if (req_paging(r, &limit, &offset, e) || query_year(r, from_buf, to_buf, &from, &to, e))
 		return -1;
-	if ((q && strlen(q) > LIBRARY_QUERY_MAX) || (type && strlen(type) > LIBRARY_TYPE_MAX))
-		return err_field(e, ERR_BAD_REQUEST,
-		                 q && strlen(q) > LIBRARY_QUERY_MAX ? "q" : "type", "查询条件过长");
+	if ((q && strlen(q) > LIBRARY_QUERY_MAX) || (type && strlen(type) > LIBRARY_TYPE_MAX) ||
+	    (issuer && strlen(issuer) > LIBRARY_ISSUER_MAX))
+		return err_field(
+		    e, ERR_BAD_REQUEST,
+		    q && strlen(q) > LIBRARY_QUERY_MAX
+		        ? "q"
+		        : (issuer && strlen(issuer) > LIBRARY_ISSUER_MAX ? "issuer" : "type"),
+		    "查询条件过长");
 	if (q)
 		like_pattern(q, &pat);
-	if (db_query_int(r->db, e, &total, NULL, "SELECT count(*)" LIST_WHERE, "Iss", r->who.org_id,
-	                 type, q ? pat.data : NULL))
+	if (db_query_int(r->db, e, &total, NULL, "SELECT count(*)" LIST_WHERE, "Isssss",
+	                 r->who.org_id, type, q ? pat.data : NULL, issuer, from, to))
 		goto out;
 	st = db_query(r->db, e,
 	              "SELECT " ROW_COLUMNS LIST_WHERE
-	              " ORDER BY doc_date DESC NULLS LAST, id DESC LIMIT $4 OFFSET $5",
-	              "IssII", r->who.org_id, type, q ? pat.data : NULL, limit, offset);
+	              " ORDER BY doc_date DESC NULLS LAST, id DESC LIMIT $7 OFFSET $8",
+	              "IsssssII", r->who.org_id, type, q ? pat.data : NULL, issuer, from, to, limit,
+	              offset);
 	if (st == NULL)
 		goto out;
 	items = json_array();
@@ -94,18 +131,33 @@ out:
 	return rc < 0 ? -1 : 0;
 }
 
-static int get_types(struct req *r, struct err *e)
+/* A list of (value, count) rows of the org's documents, answered as {"items","total"}. */
+static int reply_counts(struct req *r, size_t max, const char *sql, struct err *e)
 {
-	json_t *items =
-	    db_query_json(r->db, e, LIBRARY_TYPES_MAX,
-	                  "SELECT type, count(*) AS count FROM library_doc"
-	                  " WHERE org_id = $1 GROUP BY type ORDER BY count(*) DESC, type",
-	                  "I", r->who.org_id);
+	json_t *items = db_query_json(r->db, e, max, sql, "I", r->who.org_id);
 
 	if (items == NULL)
 		return -1;
 	req_reply(r, 200, json_list(items, (int64_t)json_array_size(items)));
 	return 0;
+}
+
+static int get_types(struct req *r, struct err *e)
+{
+	return reply_counts(r, LIBRARY_TYPES_MAX,
+	                    "SELECT type, count(*) AS count FROM library_doc"
+	                    " WHERE org_id = $1 GROUP BY type ORDER BY count(*) DESC, type",
+	                    e);
+}
+
+/* 发布机关 with their number of documents, most first (the list's issuer filter). */
+static int get_issuers(struct req *r, struct err *e)
+{
+	return reply_counts(r, LIBRARY_ISSUERS_MAX,
+	                    "SELECT issuer, count(*) AS count FROM library_doc"
+	                    " WHERE org_id = $1 AND issuer IS NOT NULL"
+	                    " GROUP BY issuer ORDER BY count(*) DESC, issuer",
+	                    e);
 }
 
 static json_t *load(struct db *db, int64_t org_id, int64_t id, struct err *e)
@@ -261,6 +313,7 @@ static int delete_doc(struct req *r, struct err *e)
 static const struct route library_routes[] = {
     {"GET", "/api/v1/library", get_list, 0, ROLES_BUSINESS, NULL},
     {"GET", "/api/v1/library/types", get_types, 0, ROLES_BUSINESS, NULL},
+    {"GET", "/api/v1/library/issuers", get_issuers, 0, ROLES_BUSINESS, NULL},
     {"GET", "/api/v1/library/{id}", get_one, 0, ROLES_BUSINESS, NULL},
     {"POST", "/api/v1/library", post_doc, 0, ROLES_OFFICE, "library.create"},
     {"PATCH", "/api/v1/library/{id}", patch_doc, 0, ROLES_OFFICE, "library.update"},

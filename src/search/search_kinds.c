@@ -4,7 +4,8 @@
  * docs_set_index_hook). A module added later registers its own kind the same way.
  *
  *   library   法规资料  every business user of the org (the library is reference material)
- *   incoming  收文      office and leaders; others by their acl rows (docs/acl.h)
+ *   incoming  收文      office and leaders; others by their acl rows, the archivist also what
+ *                       is ready for archiving (docs/acl.h)
  *   outgoing  发文      the same
  */
 #include "search/search.h"
@@ -44,8 +45,7 @@ static struct search_kind incoming_kind = {
     .name = DOC_KIND_INCOMING,
     .label = "收文",
     .see_all_roles = ACL_ROLES_SEE_ALL,
-    .visible_sql = "s.object_id IN (SELECT a.object_id FROM acl a WHERE a.user_id = $1"
-                   " AND a.kind = 'incoming')",
+    .visible_sql = ACL_DOC_SEARCH_VISIBLE("incoming", "incoming_doc", ACL_INCOMING_ARCHIVABLE),
     .url = "/incoming/{id}",
     .ids_sql = "SELECT id FROM incoming_doc ORDER BY id",
 };
@@ -54,8 +54,7 @@ static struct search_kind outgoing_kind = {
     .name = DOC_KIND_OUTGOING,
     .label = "发文",
     .see_all_roles = ACL_ROLES_SEE_ALL,
-    .visible_sql = "s.object_id IN (SELECT a.object_id FROM acl a WHERE a.user_id = $1"
-                   " AND a.kind = 'outgoing')",
+    .visible_sql = ACL_DOC_SEARCH_VISIBLE("outgoing", "outgoing_doc", ACL_OUTGOING_ARCHIVABLE),
     .url = "/outgoing/{id}",
     .ids_sql = "SELECT id FROM outgoing_doc ORDER BY id",
 };

@@ -8,6 +8,7 @@
 #include "core/timeutil.h"
 #include "docs/acl.h"
 #include "docs/docs.h"
+#include "files/files.h"
 #include "workflow/workflow.h"
 
 #include <stdatomic.h>
@@ -205,8 +206,8 @@ int task_notify(struct db *db, const struct task_row *t, int64_t user_id, const 
 	return notice_add(db, &n, e);
 }
 
-static int todo_for(struct db *db, const struct task_row *t, int64_t user_id, const char *step,
-                    int due, struct err *e)
+int task_todo(struct db *db, const struct task_row *t, int64_t user_id, const char *step, int due,
+              struct err *e)
 {
 	char label[TASK_LABEL_MAX];
 	struct todo_new n = {.org_id = t->org_id,
@@ -447,7 +448,7 @@ static int check_parts(struct db *db, const struct principal *who, const struct 
 	return 0;
 }
 
-static int take_number(struct db *db, struct task_row *t, struct err *e)
+int task_take_number(struct db *db, struct task_row *t, struct err *e)
 {
 	int y, m, d;
 	int64_t seq;
@@ -514,24 +515,6 @@ static int grant_all(struct db *db, const struct task_new *t, int64_t org_id, in
 	return grant_departments(db, org_id, id, e);
 }
 
-static int open_filing(struct db *db, const struct task_row *t, const struct task_new *n,
-                       struct err *e)
-{
-	char label[TASK_LABEL_MAX];
-	struct tappr_new a = {.org_id = t->org_id,
-	                      .task_id = t->id,
-	                      .kind = TAPPR_FILING,
-	                      .requester_id = t->creator_id,
-	                      .approver_roles = ROLE_OFFICE_DIRECTOR | ROLES_LEADERS,
-	                      .reason = n->content,
-	                      .todo_title = label,
-	                      .step = "报备审批"};
-	int64_t id;
-
-	task_label(t, label);
-	return tappr_start(db, &a, &id, e);
-}
-
 int task_create(struct db *db, const struct principal *who, const struct task_new *n, int64_t *id,
                 struct err *e)
 {
@@ -590,6 +573,10 @@ int task_create(struct db *db, const struct principal *who, const struct task_ne
 	t.id = *id;
 	t.org_id = who->org_id;
 	t.creator_id = who->user_id;
+	t.lead_dept_id = n->lead_dept_id;
+	t.assigned_date = n->assigned_date;
+	t.deadline = n->deadline;
+	t.state = direct ? TS_REGISTERED : TS_FILING;
 	snprintf(t.title, sizeof t.title, "%s", n->title);
 	for (size_t i = 0; i < n->n_supervisors; i++)
 		if (db_execf(db, e,
@@ -600,13 +587,16 @@ int task_create(struct db *db, const struct principal *who, const struct task_ne
 	    grant_all(db, n, who->org_id, *id, who->user_id, leader, e))
 		return -1;
 	if (direct) {
-		if (take_number(db, &t, e) || todo_for(db, &t, who->user_id, "交办", 0, e))
+		if (task_take_number(db, &t, e) || task_todo(db, &t, who->user_id, "交办", 0, e))
 			return -1;
-	} else if (open_filing(db, &t, n, e)) {
+	} else if (tappr_file(db, who, &t, n->content, e)) {
 		return -1;
 	}
 	return task_event_add(db, *id, now, who->user_id, who->name, direct ? "create" : "file", "",
-	                      direct ? "registered" : "filing", n->content, t.number, NULL, e);
+	                      direct ? "registered" : "filing", n->content, t.number, NULL, e) ||
+	               task_index(db, *id, e)
+	           ? -1
+	           : 0;
 }
 
 /* ---- actions ---- */
@@ -625,8 +615,8 @@ struct actx {
 	const struct task_action *in;
 	int64_t now;
 	int today;
-	bool has_ext; /* a pending extension */
-	struct tappr ext;
+	bool has_ext, has_filing; /* a pending 延期申请, 报备 */
+	struct tappr ext, filing;
 };
 
 static int load_rel(struct actx *c, struct err *e)
@@ -664,7 +654,13 @@ static int load_rel(struct actx *c, struct err *e)
 	db_reset(st);
 	if (rc < 0)
 		return -1;
-	return tappr_pending(c->db, c->t.id, TAPPR_EXTENSION, &c->ext, &c->has_ext, e);
+	return tappr_pending(c->db, c->t.id, TAPPR_EXTENSION, w->user_id, &c->ext, &c->has_ext,
+	                     e) ||
+	               (c->t.state == TS_FILING &&
+	                tappr_pending(c->db, c->t.id, TAPPR_FILING, w->user_id, &c->filing,
+	                              &c->has_filing, e))
+	           ? -1
+	           : 0;
 }
 
 #define S(x)     (1u << (x))
@@ -681,6 +677,7 @@ struct action_def {
 	const char *opinion_label;
 	bool (*may)(const struct actx *c);
 	int (*apply)(struct actx *c, struct err *e);
+	bool engine; /* decided on the approval engine: recorded by the listener */
 };
 
 static bool handler(const struct actx *c)
@@ -688,9 +685,10 @@ static bool handler(const struct actx *c)
 	return c->rel.responsible || c->rel.lead_head || c->rel.lead_assignee;
 }
 
+/* The approvers are whoever holds the current step of the engine instance. */
 static bool may_decide_filing(const struct actx *c)
 {
-	return c->rel.office_director || c->rel.leaders;
+	return c->has_filing && c->filing.holder;
 }
 static bool may_assign(const struct actx *c)
 {
@@ -728,7 +726,7 @@ static bool may_request_extension(const struct actx *c)
 }
 static bool may_decide_extension(const struct actx *c)
 {
-	return c->has_ext && tappr_may_decide(&c->ext, c->who);
+	return c->has_ext && c->ext.holder;
 }
 static bool may_remind(const struct actx *c)
 {
@@ -741,18 +739,24 @@ static bool may_cancel(const struct actx *c)
 	return c->rel.creator && (c->t.state == TS_FILING || c->t.state == TS_REGISTERED);
 }
 
+int task_set_state(struct db *db, struct task_row *t, enum task_state to, int64_t now,
+                   struct err *e)
+{
+	if (db_execf(
+	        db, e,
+	        "UPDATE task SET state = $1, version = version + 1, updated_at = $2 WHERE id = $3",
+	        "sII", task_state_codes[to], now, t->id) < 0 ||
+	    db_execf(db, e, "UPDATE task_part SET item_open = $1 WHERE task_id = $2", "iI",
+	             task_light(to, 1, 1, 0, 0) != LIGHT_NONE ? 1 : 0, t->id) < 0)
+		return -1;
+	t->state = to;
+	return 0;
+}
+
 /* Moves the item to a new state (version checked by the caller's UPDATE). */
 static int set_state(struct actx *c, enum task_state to, struct err *e)
 {
-	if (db_execf(
-	        c->db, e,
-	        "UPDATE task SET state = $1, version = version + 1, updated_at = $2 WHERE id = $3",
-	        "sII", task_state_codes[to], c->now, c->t.id) < 0 ||
-	    db_execf(c->db, e, "UPDATE task_part SET item_open = $1 WHERE task_id = $2", "iI",
-	             task_light(to, 1, 1, 0, 0) != LIGHT_NONE ? 1 : 0, c->t.id) < 0)
-		return -1;
-	c->t.state = to;
-	return 0;
+	return task_set_state(c->db, &c->t, to, c->now, e);
 }
 
 static int close_step(struct actx *c, int64_t user_id, const char *step, struct err *e)
@@ -793,27 +797,14 @@ static int each_assignee(struct actx *c,
 static int todo_sign(struct actx *c, int64_t user, int deadline, struct err *e)
 {
 	(void)deadline;
-	return todo_for(c->db, &c->t, user, "签收", 0, e) ||
+	return task_todo(c->db, &c->t, user, "签收", 0, e) ||
 	       task_notify(c->db, &c->t, user, "assigned", "督办事项已交办", NULL, e);
 }
 
+/* The engine applies the outcome through the module's listener (tasks_engine.c). */
 static int act_decide_filing(struct actx *c, bool approve, struct err *e)
 {
-	struct tappr a;
-	bool found;
-
-	if (tappr_pending(c->db, c->t.id, TAPPR_FILING, &a, &found, e))
-		return -1;
-	if (!found)
-		return err_set(e, ERR_CONFLICT, "该报备没有待审批的申请");
-	if (tappr_decide(c->db, &a, c->who, approve, c->in->opinion, c->now, e) ||
-	    set_state(c, approve ? TS_REGISTERED : TS_REJECTED, e))
-		return -1;
-	if (approve &&
-	    (take_number(c->db, &c->t, e) || todo_for(c->db, &c->t, c->t.creator_id, "交办", 0, e)))
-		return -1;
-	return task_notify(c->db, &c->t, c->t.creator_id, approve ? "approved" : "refused",
-	                   approve ? "报备已批准立项" : "报备未获批准", c->in->opinion, e);
+	return tappr_decide(c->db, c->who, &c->filing, approve, c->in->opinion, e);
 }
 
 static int act_approve_filing(struct actx *c, struct err *e)
@@ -834,7 +825,7 @@ static int act_assign(struct actx *c, struct err *e)
 
 static int todo_handle(struct actx *c, int64_t user, int deadline, struct err *e)
 {
-	return todo_for(c->db, &c->t, user, "办理", deadline, e);
+	return task_todo(c->db, &c->t, user, "办理", deadline, e);
 }
 
 /* The caller's own 办理 deadline: the item's for the responsible person, else their part's. */
@@ -957,7 +948,7 @@ static int each_supervisor(struct actx *c, int (*fn)(struct actx *c, int64_t use
 
 static int todo_review(struct actx *c, int64_t user, struct err *e)
 {
-	return todo_for(c->db, &c->t, user, "初审", 0, e) ||
+	return task_todo(c->db, &c->t, user, "初审", 0, e) ||
 	       task_notify(c->db, &c->t, user, "review", "办结报告待初审", NULL, e);
 }
 
@@ -1016,7 +1007,7 @@ static int act_pass(struct actx *c, struct err *e)
 		           ? -1
 		           : 0;
 	return set_state(c, TS_LEADER_REVIEW, e) ||
-	               todo_for(c->db, &c->t, c->t.leader_id, "领导审阅", 0, e) ||
+	               task_todo(c->db, &c->t, c->t.leader_id, "领导审阅", 0, e) ||
 	               task_notify(c->db, &c->t, c->t.leader_id, "review", "督办事项待领导审阅",
 	                           NULL, e)
 	           ? -1
@@ -1073,19 +1064,6 @@ static int act_archive(struct actx *c, struct err *e)
 
 static int act_request_extension(struct actx *c, struct err *e)
 {
-	char label[TASK_LABEL_MAX];
-	struct tappr_new a = {.org_id = c->t.org_id,
-	                      .task_id = c->t.id,
-	                      .kind = TAPPR_EXTENSION,
-	                      .requester_id = c->who->user_id,
-	                      .approver_id = c->t.leader_id,
-	                      .reason = c->in->opinion,
-	                      .old_deadline = c->t.deadline,
-	                      .new_deadline = c->in->new_deadline,
-	                      .todo_title = label,
-	                      .step = "延期审批"};
-	int64_t id;
-
 	if (c->has_ext)
 		return err_set(e, ERR_CONFLICT, "已有一项待审批的延期申请，请待审批后再申请");
 	if (c->today > c->t.deadline)
@@ -1098,11 +1076,7 @@ static int act_request_extension(struct actx *c, struct err *e)
 	if (c->in->new_deadline - c->t.assigned_date > TASK_SPAN_MAX_DAYS)
 		return err_field(e, ERR_VALIDATION, "new_deadline",
 		                 "办理时限距交办日期不能超过%d天", TASK_SPAN_MAX_DAYS);
-	task_label(&c->t, label);
-	if (tappr_start(c->db, &a, &id, e))
-		return -1;
-	return task_notify(c->db, &c->t, c->t.leader_id, "approval", "延期申请待审批",
-	                   c->in->opinion, e) ||
+	return tappr_extend(c->db, c->who, &c->t, c->in->opinion, c->in->new_deadline, e) ||
 	               db_execf(c->db, e,
 	                        "UPDATE task SET version = version + 1, updated_at = $1"
 	                        " WHERE id = $2",
@@ -1111,40 +1085,10 @@ static int act_request_extension(struct actx *c, struct err *e)
 	           : 0;
 }
 
+/* The engine applies the outcome through the module's listener (tasks_engine.c). */
 static int act_decide_extension(struct actx *c, bool approve, struct err *e)
 {
-	int yellow;
-
-	if (tappr_decide(c->db, &c->ext, c->who, approve, c->in->opinion, c->now, e))
-		return -1;
-	if (approve) {
-		if (task_yellow_from(c->db, c->t.org_id, c->t.assigned_date, c->ext.new_deadline,
-		                     &yellow, e))
-			return -1;
-		/* parts that were due with the item move with it */
-		if (db_execf(
-		        c->db, e,
-		        "UPDATE task_part SET deadline = $1, yellow_from = $2 WHERE task_id = $3"
-		        " AND deadline = $4",
-		        "iiIi", c->ext.new_deadline, yellow, c->t.id, c->t.deadline) < 0 ||
-		    db_execf(c->db, e,
-		             "UPDATE task SET deadline = $1, yellow_from = $2, extensions = "
-		             "extensions + 1"
-		             " WHERE id = $3",
-		             "iiI", c->ext.new_deadline, yellow, c->t.id) < 0)
-			return -1;
-		c->t.deadline = c->ext.new_deadline;
-		if (close_step(c, c->t.responsible_id, "办理", e) ||
-		    (c->t.state == TS_IN_PROGRESS &&
-		     todo_handle(c, c->t.responsible_id, c->t.deadline, e)))
-			return -1;
-	}
-	if (db_execf(c->db, e,
-	             "UPDATE task SET version = version + 1, updated_at = $1 WHERE id = $2", "II",
-	             c->now, c->t.id) < 0)
-		return -1;
-	return task_notify(c->db, &c->t, c->ext.requester_id, approve ? "approved" : "refused",
-	                   approve ? "延期申请已批准" : "延期申请未获批准", c->in->opinion, e);
+	return tappr_decide(c->db, c->who, &c->ext, approve, c->in->opinion, e);
 }
 
 static int act_approve_extension(struct actx *c, struct err *e)
@@ -1221,9 +1165,10 @@ out:
 
 static int act_cancel(struct actx *c, struct err *e)
 {
-	if (tappr_withdraw(c->db, c->t.id, TAPPR_EXTENSION, c->now, e) ||
-	    tappr_withdraw(c->db, c->t.id, TAPPR_FILING, c->now, e) ||
-	    set_state(c, TS_CANCELLED, e) || todo_close(c->db, TASK_KIND, c->t.id, 0, NULL, e))
+	/* the item first: the listener then only closes the records of the requests it cancels */
+	if (set_state(c, TS_CANCELLED, e) ||
+	    tappr_cancel_all(c->db, c->who, c->t.id, c->in->opinion, e) ||
+	    todo_close(c->db, TASK_KIND, c->t.id, 0, NULL, e))
 		return -1;
 	return task_notify(c->db, &c->t, c->t.responsible_id, "cancelled", "督办事项已撤销",
 	                   c->in->opinion, e);
@@ -1231,29 +1176,29 @@ static int act_cancel(struct actx *c, struct err *e)
 
 static const struct action_def action_defs[] = {
     {"approve_filing", "报备审批通过", S(TS_FILING), false, NULL, may_decide_filing,
-     act_approve_filing},
+     act_approve_filing, true},
     {"refuse_filing", "报备审批不通过", S(TS_FILING), true, "不予立项的理由", may_decide_filing,
-     act_refuse_filing},
-    {"assign", "交办", S(TS_REGISTERED), false, NULL, may_assign, act_assign},
-    {"sign", "签收", HANDLING, false, NULL, may_sign, act_sign},
+     act_refuse_filing, true},
+    {"assign", "交办", S(TS_REGISTERED), false, NULL, may_assign, act_assign, false},
+    {"sign", "签收", HANDLING, false, NULL, may_sign, act_sign, false},
     {"complete_part", "子任务完成", S(TS_IN_PROGRESS), true, "办理结果", may_complete_part,
-     act_complete_part},
-    {"report_done", "报结", S(TS_IN_PROGRESS), true, "办结报告", handler, act_report_done},
-    {"pass", "初审通过", S(TS_REPORTED), false, NULL, may_pass, act_pass},
+     act_complete_part, false},
+    {"report_done", "报结", S(TS_IN_PROGRESS), true, "办结报告", handler, act_report_done, false},
+    {"pass", "初审通过", S(TS_REPORTED), false, NULL, may_pass, act_pass, false},
     {"return", "退办", S(TS_REPORTED) | S(TS_LEADER_REVIEW), true, "退办理由", may_return,
-     act_return},
+     act_return, false},
     {"approve", "领导审阅同意，办结销号", S(TS_LEADER_REVIEW), false, NULL, may_approve,
-     act_approve},
-    {"archive", "归档", S(TS_CLOSED), false, NULL, may_archive, act_archive},
+     act_approve, false},
+    {"archive", "归档", S(TS_CLOSED), false, NULL, may_archive, act_archive, false},
     {"request_extension", "延期申请", HANDLING, true, "延期理由", may_request_extension,
-     act_request_extension},
+     act_request_extension, false},
     {"approve_extension", "延期批准", HANDLING | S(TS_REPORTED), false, NULL, may_decide_extension,
-     act_approve_extension},
+     act_approve_extension, true},
     {"refuse_extension", "延期不予批准", HANDLING | S(TS_REPORTED), true, "不予延期的理由",
-     may_decide_extension, act_refuse_extension},
-    {"remind", "催办", OPEN_STATES, true, "催办内容", may_remind, act_remind},
+     may_decide_extension, act_refuse_extension, true},
+    {"remind", "催办", OPEN_STATES, true, "催办内容", may_remind, act_remind, false},
     {"cancel", "撤销", S(TS_FILING) | S(TS_REGISTERED) | HANDLING, true, "撤销理由", may_cancel,
-     act_cancel},
+     act_cancel, false},
 };
 #define ACTION_COUNT (sizeof action_defs / sizeof action_defs[0])
 
@@ -1360,21 +1305,49 @@ int task_act(struct db *db, const struct principal *who, int64_t id, const struc
 		date_format(a->new_deadline, detail);
 	if (d->apply(&c, e))
 		return -1;
-	if (strcmp(d->code, "remind") == 0)
-		return 0; /* recorded with its recipients by act_remind */
+	/* 催办 is recorded with its recipients by act_remind; the engine's decisions by the
+	 * module's listener (the same whichever route the approver took) */
 	if (strcmp(d->code, "complete_part") == 0)
 		snprintf(detail, sizeof detail, "%lld", (long long)a->part_id);
-	if (strcmp(d->code, "approve_extension") == 0)
-		date_format(c.t.deadline, detail);
-	return task_event_add(db, id, c.now, who->user_id, who->name, d->code,
-	                      task_state_codes[from], task_state_codes[c.t.state], a->opinion,
-	                      detail, NULL, e);
+	if (strcmp(d->code, "remind") != 0 && !d->engine &&
+	    task_event_add(db, id, c.now, who->user_id, who->name, d->code, task_state_codes[from],
+	                   task_state_codes[c.t.state], a->opinion, detail, NULL, e))
+		return -1;
+	return task_index(db, id, e);
 }
 
 /* ---- progress reports ---- */
 
+/* Files named by a report: each must be readable by the author (their own upload, or a file they
+ * may see already), so that nobody exposes someone else's file by naming its id; it is then
+ * linked to the item, which makes it readable by everyone who may see the item. */
+static int report_files(struct actx *c, int64_t report_id, const int64_t *files, size_t n,
+                        struct err *e)
+{
+	for (size_t i = 0; i < n; i++) {
+		bool ok = false;
+		for (size_t j = 0; j < i; j++)
+			if (files[j] == files[i])
+				return err_field(e, ERR_VALIDATION, "attachments", "附件重复：%lld",
+				                 (long long)files[i]);
+		if (files_readable(c->db, c->who, files[i], &ok, e))
+			return -1;
+		if (!ok)
+			return err_field(e, ERR_VALIDATION, "attachments", "附件不存在：%lld",
+			                 (long long)files[i]);
+		if (files_attach(c->db, files[i], TASK_KIND, c->t.id, e) ||
+		    db_execf(c->db, e,
+		             "INSERT INTO task_report_file (report_id, file_id, sort)"
+		             " VALUES ($1, $2, $3)",
+		             "IIi", report_id, files[i], (int)i) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int task_report_add(struct db *db, const struct principal *who, int64_t id, int64_t part_id,
-                    const char *content, int64_t *report_id, struct err *e)
+                    const char *content, const int64_t *files, size_t n_files, int64_t *report_id,
+                    struct err *e)
 {
 	struct actx c;
 	struct db_stmt *st;
@@ -1387,6 +1360,9 @@ int task_report_add(struct db *db, const struct principal *who, int64_t id, int6
 		               task_state_names[c.t.state]);
 	if (!handler(&c) && !c.rel.assignee)
 		return err_set(e, ERR_FORBIDDEN, "只有承办人员可以报送进展");
+	if (n_files > TASK_REPORT_FILES_MAX)
+		return err_field(e, ERR_VALIDATION, "attachments", "附件最多%d个",
+		                 TASK_REPORT_FILES_MAX);
 	if (part_id > 0) {
 		int64_t one;
 		bool found;
@@ -1415,9 +1391,11 @@ int task_report_add(struct db *db, const struct principal *who, int64_t id, int6
 	db_reset(st);
 	if (rc != DB_ROW)
 		return rc < 0 ? -1 : err_internal(e, "task_report insert returned no id");
-	return todo_close(db, TASK_KIND, id, 0, "进展报告", e) ||
+	return report_files(&c, *report_id, files, n_files, e) ||
+	               todo_close(db, TASK_KIND, id, 0, "进展报告", e) ||
 	               task_event_add(db, id, c.now, who->user_id, who->name, "report", "", "",
-	                              content, "", NULL, e)
+	                              content, "", NULL, e) ||
+	               task_index(db, id, e)
 	           ? -1
 	           : 0;
 }
@@ -1581,7 +1559,8 @@ static int add_embedded(struct db *db, json_t *j, int64_t id, struct err *e)
 	                  " FROM task_reminder WHERE task_id = $1 ORDER BY id DESC"},
 	    {"approvals", "SELECT a.id, a.kind, a.state, a.requester_id, u.name AS requester_name,"
 	                  " a.reason, a.old_deadline, a.new_deadline, a.decided_name, a.opinion,"
-	                  " a.created_at, a.decided_at FROM task_approval a JOIN app_user u ON"
+	                  " a.created_at, a.decided_at, a.instance_id FROM task_approval a JOIN"
+	                  " app_user u ON"
 	                  " u.id = a.requester_id WHERE a.task_id = $1 ORDER BY a.id"},
 	};
 
@@ -1591,7 +1570,40 @@ static int add_embedded(struct db *db, json_t *j, int64_t id, struct err *e)
 			return -1;
 		json_object_set_new(j, parts[i].key, rows);
 	}
-	return 0;
+	return task_reports_files(db, id, json_object_get(j, "reports"), e);
+}
+
+int task_reports_files(struct db *db, int64_t task_id, json_t *reports, struct err *e)
+{
+	struct db_stmt *st = db_query(
+	    db, e,
+	    "SELECT rf.report_id, f.id, f.name, f.size, f.kind FROM task_report r"
+	    " JOIN task_report_file rf ON rf.report_id = r.id JOIN file f ON f.id = rf.file_id"
+	    " WHERE r.task_id = $1 ORDER BY rf.report_id, rf.sort",
+	    "I", task_id);
+	json_t *r;
+	size_t i;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	json_array_foreach(reports, i, r) json_object_set_new(r, "files", json_array());
+	while ((rc = db_step(st, e)) == DB_ROW) {
+		int64_t report = db_col_int(st, 0);
+		json_array_foreach(reports, i, r)
+		{
+			if (json_integer_value(json_object_get(r, "id")) != report)
+				continue;
+			json_array_append_new(
+			    json_object_get(r, "files"),
+			    json_pack("{s:I, s:s, s:I, s:s}", "id", (json_int_t)db_col_int(st, 1),
+			              "name", db_col_text(st, 2), "size",
+			              (json_int_t)db_col_int(st, 3), "type", db_col_text(st, 4)));
+			break;
+		}
+	}
+	db_reset(st);
+	return rc < 0 ? -1 : 0;
 }
 
 static int add_actions(struct actx *c, json_t *j, struct err *e)
@@ -1657,10 +1669,17 @@ json_t *task_json(struct db *db, const struct principal *who, int64_t id, bool f
 	}
 	json_object_set_new(j, "type_name", json_string(c.t.complex ? "复杂" : "常规"));
 	json_object_set_new(j, "pending_extension",
-	                    c.has_ext ? json_pack("{s:I, s:o, s:o}", "id", (json_int_t)c.ext.id,
-	                                          "old_deadline", date_json(c.ext.old_deadline),
-	                                          "new_deadline", date_json(c.ext.new_deadline))
-	                              : json_null());
+	                    c.has_ext
+	                        ? json_pack("{s:I, s:I, s:o, s:o}", "id", (json_int_t)c.ext.id,
+	                                    "instance_id", (json_int_t)c.ext.instance_id,
+	                                    "old_deadline", date_json(c.ext.old_deadline),
+	                                    "new_deadline", date_json(c.ext.new_deadline))
+	                        : json_null());
+	json_object_set_new(j, "pending_filing",
+	                    c.has_filing
+	                        ? json_pack("{s:I, s:I}", "id", (json_int_t)c.filing.id,
+	                                    "instance_id", (json_int_t)c.filing.instance_id)
+	                        : json_null());
 	if (!full)
 		return j;
 	parts = parts_json(db, id, c.t.assigned_date, c.today, e);

@@ -17,7 +17,9 @@
  *   closed -> archived (ready for archiving, then 归档)
  *   filing/registered/assigned/in_progress -> cancelled (撤销)
  * 延期申请 (request_extension) is an approval beside the state: filed before the deadline passes,
- * decided by the responsible leader; approval moves the deadline and counts one extension.
+ * decided on the shared approval engine (definition "task_extension": the item's 责任领导);
+ * approval moves the deadline and counts one extension. 报备审批 runs on the engine too
+ * ("task_filing": 办公室主任 审核, then the 分管院领导 of the filing department 审批).
  *
  * Clock: every business decision (today, lights, late extension, statistics, reminders) reads
  * tasks_now(), which is the real time unless the process started with JIANWU_FAKE_NOW (an ISO
@@ -43,12 +45,13 @@
 #include <stdint.h>
 
 /* Input limits (tests/api/tasks.test.mjs goes one past each). */
-#define TASK_PARTS_MAX       20          /* sub-tasks of one item */
-#define TASK_SUPERVISORS_MAX 10          /* joint supervisors of one item */
-#define TASK_CONTENT_MAX     (64 * 1024) /* item content, part content, report text (bytes) */
-#define TASK_SPAN_MAX_DAYS   (3 * 366)   /* 交办日期 to 办理时限 */
-#define TASK_STATS_SPAN_MAX  (5 * 366)   /* from..to of statistics */
-#define TASK_EMBED_MAX       500         /* events / reports / reminders inlined in an item */
+#define TASK_PARTS_MAX        20          /* sub-tasks of one item */
+#define TASK_SUPERVISORS_MAX  10          /* joint supervisors of one item */
+#define TASK_CONTENT_MAX      (64 * 1024) /* item content, part content, report text (bytes) */
+#define TASK_SPAN_MAX_DAYS    (3 * 366)   /* 交办日期 to 办理时限 */
+#define TASK_STATS_SPAN_MAX   (5 * 366)   /* from..to of statistics */
+#define TASK_EMBED_MAX        500         /* events / reports / reminders inlined in an item */
+#define TASK_REPORT_FILES_MAX 10          /* attachments of one progress report */
 
 #define TASK_KIND "task" /* acl kind, todo kind, notice object kind, audit object type */
 
@@ -143,9 +146,15 @@ extern const char *const task_action_codes[]; /* NULL-terminated */
 int task_act(struct db *db, const struct principal *who, int64_t id, const struct task_action *a,
              struct err *e);
 
-/* A progress report (进展记录) on an item in handling; part_id 0 = the item as a whole. */
+/* A progress report (进展记录) on an item in handling; part_id 0 = the item as a whole. files:
+ * ids of uploads (/api/v1/files) the author may read, attached to the report and linked to the
+ * item (readable by whoever may see it). */
 int task_report_add(struct db *db, const struct principal *who, int64_t id, int64_t part_id,
-                    const char *content, int64_t *report_id, struct err *e);
+                    const char *content, const int64_t *files, size_t n_files, int64_t *report_id,
+                    struct err *e);
+/* Adds "files" ([{id, name, size, type}]) to every report object of the array (each has "id"),
+ * one query for the item's reports. */
+int task_reports_files(struct db *db, int64_t task_id, json_t *reports, struct err *e);
 
 /* May who see item id of its org? ERR_NOT_FOUND when not. */
 int task_check_visible(struct db *db, const struct principal *who, int64_t id, struct err *e);
@@ -154,10 +163,15 @@ int task_check_visible(struct db *db, const struct principal *who, int64_t id, s
  * actions the caller may take. NULL with e set. */
 json_t *task_json(struct db *db, const struct principal *who, int64_t id, bool full, struct err *e);
 
-/* --- calendar arithmetic (tasks_light.c, on src/core/workday.h) --- */
+/* --- calendar arithmetic (tasks_light.c, on src/core/workday.h) ---
+ * The calendar is the org's working-day calendar (wf_calendar: the official schedule as edited by
+ * the office director); a change reaches stored lights through tasks_calendar_sync. */
 
+struct workday_cal;
 /* The first date the item shows yellow: remaining working days [d, deadline] fall below
  * max(3, 20% of the working days in [assigned, deadline]). */
+int task_yellow_from_cal(const struct workday_cal *cal, int assigned, int deadline);
+/* The same with org_id's calendar. */
 int task_yellow_from(struct db *db, int64_t org_id, int assigned, int deadline, int *out,
                      struct err *e);
 /* The light of an item: none when not in handling (filing, rejected, closed, archived,
@@ -194,6 +208,7 @@ struct task_sweep_result {
 	int fired;    /* reminders fired (ledger rows added) */
 	int notices;  /* notices sent */
 	int examined; /* items looked at */
+	int lights;   /* yellow_from recomputed after a calendar change */
 };
 /* Fires every reminder due at instant now that has not fired yet (ledger), inside the caller's
  * write transaction. */

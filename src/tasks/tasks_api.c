@@ -400,26 +400,34 @@ static const char *const part_fields[] = {"department", "role",     "assignee_id
 static const char *const types[] = {"routine", "complex", NULL};
 static const char *const part_roles[] = {"lead", "assist", NULL};
 
-static int parse_supervisors(struct req *r, struct task_new *n, struct err *e)
+/* A list of ids (users, files) in body field `field`: at most max positive integers. Absent or
+ * null is an empty list when not required. `what` and `unit` word the messages (督办人, 人). */
+static int id_list(struct req *r, const char *field, const char *what, const char *unit,
+                   bool required, size_t max, int64_t *ids, size_t *n, struct err *e)
 {
-	json_t *arr = json_object_get(r->body, "supervisor_ids"), *v;
+	json_t *arr = json_object_get(r->body, field), *v;
 	size_t i;
 
+	*n = 0;
 	if (arr == NULL || json_is_null(arr))
-		return err_field(e, ERR_VALIDATION, "supervisor_ids", "请指定督办人");
+		return required ? err_field(e, ERR_VALIDATION, field, "请指定%s", what) : 0;
 	if (!json_is_array(arr))
-		return err_field(e, ERR_VALIDATION, "supervisor_ids", "督办人必须是用户编号的列表");
-	if (json_array_size(arr) > TASK_SUPERVISORS_MAX)
-		return err_field(e, ERR_VALIDATION, "supervisor_ids", "督办人最多%d人",
-		                 TASK_SUPERVISORS_MAX);
+		return err_field(e, ERR_VALIDATION, field, "%s必须是编号的列表", what);
+	if (json_array_size(arr) > max)
+		return err_field(e, ERR_VALIDATION, field, "%s最多%zu%s", what, max, unit);
 	json_array_foreach(arr, i, v)
 	{
 		if (!json_is_integer(v) || json_integer_value(v) <= 0)
-			return err_field(e, ERR_VALIDATION, "supervisor_ids", "督办人第%zu项无效",
-			                 i + 1);
-		n->supervisors[n->n_supervisors++] = json_integer_value(v);
+			return err_field(e, ERR_VALIDATION, field, "%s第%zu项无效", what, i + 1);
+		ids[(*n)++] = json_integer_value(v);
 	}
 	return 0;
+}
+
+static int parse_supervisors(struct req *r, struct task_new *n, struct err *e)
+{
+	return id_list(r, "supervisor_ids", "督办人", "人", true, TASK_SUPERVISORS_MAX,
+	               n->supervisors, &n->n_supervisors, e);
 }
 
 static int parse_part(struct req *r, json_t *o, struct task_part_new *p, struct err *e)
@@ -542,20 +550,23 @@ static int post_action(struct req *r, struct err *e)
 	return r->json ? 0 : -1;
 }
 
-static const char *const report_fields[] = {"content", "part_id", NULL};
+static const char *const report_fields[] = {"content", "part_id", "attachments", NULL};
 
 static int post_report(struct req *r, struct err *e)
 {
 	const char *content = NULL;
-	int64_t id, part = 0, report;
+	int64_t id, part = 0, report, files[TASK_REPORT_FILES_MAX];
+	size_t n_files = 0;
 
 	if (req_param_id(r, "id", &id, e) || jv_only(r->body, report_fields, e) ||
 	    jv_string(r->body, "content", "进展情况", true, TASK_CONTENT_MAX, &content, e) ||
-	    jv_int(r->body, "part_id", "子任务", false, 1, INT64_MAX, &part, e))
+	    jv_int(r->body, "part_id", "子任务", false, 1, INT64_MAX, &part, e) ||
+	    id_list(r, "attachments", "附件", "个", false, TASK_REPORT_FILES_MAX, files, &n_files,
+	            e))
 		return -1;
 	req_audit_object(r, TASK_KIND, id);
 	snprintf(r->audit_detail, sizeof r->audit_detail, "report");
-	if (task_report_add(r->db, &r->who, id, part, content, &report, e))
+	if (task_report_add(r->db, &r->who, id, part, content, files, n_files, &report, e))
 		return -1;
 	r->status = 201;
 	r->json = db_query_json(r->db, e, 1,
@@ -574,7 +585,12 @@ static int post_report(struct req *r, struct err *e)
 		json_object_set_new(row, "created_at", json_string(t));
 		r->json = row;
 	}
-	return 0;
+	{
+		json_t *one = json_pack("[O]", r->json);
+		int rc = one ? task_reports_files(r->db, id, one, e) : -1;
+		json_decref(one);
+		return rc;
+	}
 }
 
 static int get_reports(struct req *r, struct err *e)
@@ -603,6 +619,10 @@ static int get_reports(struct req *r, struct err *e)
 		time_iso(json_integer_value(json_object_get(it, "created_at")), t);
 		json_object_set_new(it, "report_date", json_string(d));
 		json_object_set_new(it, "created_at", json_string(t));
+	}
+	if (task_reports_files(r->db, id, items, e)) {
+		json_decref(items);
+		return -1;
 	}
 	req_reply(r, 200, json_list(items, total));
 	return 0;
@@ -755,9 +775,9 @@ static int post_scheduler_run(struct req *r, struct err *e)
 		return -1;
 	time_iso(now, iso);
 	snprintf(r->audit_detail, sizeof r->audit_detail, "sweep %s fired %d", iso, res.fired);
-	r->json =
-	    json_pack("{s:s, s:i, s:i, s:i, s:b}", "now", iso, "fired", res.fired, "notices",
-	              res.notices, "examined", res.examined, "fake_clock", tasks_clock_fake());
+	r->json = json_pack("{s:s, s:i, s:i, s:i, s:i, s:b}", "now", iso, "fired", res.fired,
+	                    "notices", res.notices, "examined", res.examined, "lights", res.lights,
+	                    "fake_clock", tasks_clock_fake());
 	return 0;
 }
 
@@ -802,9 +822,13 @@ static const struct route tasks_routes[] = {
     {"POST", "/api/v1/tasks/{id}/reports", post_report, 0, ROLES_BUSINESS, "task.report"},
 };
 
+/* Before serving: the approval listener and the search kind (process-wide registries), the
+ * items the search index lacks, then the scheduler. */
 static int tasks_start(const char *db_uri, struct err *e)
 {
-	return tasks_sched_start(db_uri, e);
+	if (tasks_engine_register())
+		return err_internal(e, "督办: approval listener not registered");
+	return tasks_search_start(db_uri, e) || tasks_sched_start(db_uri, e) ? -1 : 0;
 }
 
 const struct module tasks_module = {

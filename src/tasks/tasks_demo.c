@@ -82,6 +82,33 @@ static int act(struct demo *d, int who, int64_t id, int day, int hour, const cha
 	return 0;
 }
 
+/* act as whoever holds the item's pending 报备 step (the 分管领导 of the filing department) */
+static int act_holder(struct demo *d, int64_t id, int day, int hour, const char *action,
+                      const char *opinion, struct err *e)
+{
+	struct principal p;
+	struct task_action a = {.action = action, .opinion = opinion};
+	int64_t uid;
+	bool found;
+
+	if (db_query_int(d->db, e, &uid, &found,
+	                 "SELECT t.user_id FROM task_approval a JOIN todo t ON t.instance_id ="
+	                 " a.instance_id AND t.state = 'pending' WHERE a.task_id = $1"
+	                 " AND a.state = 'pending' ORDER BY t.id LIMIT 1",
+	                 "I", id))
+		return -1;
+	if (!found)
+		return err_internal(e, "demo: nobody holds the 报备 of item %lld", (long long)id);
+	if (principal_load(d->db, uid, &p, &found, e))
+		return -1;
+	at(day, hour, 10 + (int)(id % 40));
+	if (task_act(d->db, &p, id, &a, e)) {
+		log_error("demo: %s on item %lld failed: %s", action, (long long)id, e->msg);
+		return -1;
+	}
+	return 0;
+}
+
 static uint32_t mix(uint32_t x)
 {
 	x ^= x >> 16;
@@ -176,8 +203,8 @@ static int reports(struct demo *d, const struct plan *p, int64_t id, int until, 
 			continue; /* a missed report: the scheduler reminds about it */
 		at(due - 1, 16, 30);
 		if (task_report_add(d->db, &d->u[p->responsible], id, 0,
-		                    "按计划推进，已完成阶段性工作，下一步将继续抓好落实。", &rid,
-		                    e))
+		                    "按计划推进，已完成阶段性工作，下一步将继续抓好落实。", NULL, 0,
+		                    &rid, e))
 			return -1;
 	}
 	return 0;
@@ -258,13 +285,16 @@ static int demo_item(struct demo *d, int i, struct err *e)
 	if (p.filing && (o % 5 == 1 || i >= DEMO_ITEMS - 2))
 		return 0; /* 报备待批 */
 	if (p.filing) {
+		/* 报备审核 by the office director, then 报备审批 by the 分管领导 */
 		const char *a = o % 5 == 0 ? "refuse_filing" : "approve_filing";
 		if (act(d, U_WANGQ, id, p.assigned, 11, a,
-		        o % 5 == 0 ? "该事项属部门常规工作，不纳入督办。" : "同意立项督办。", 0, 0,
+		        o % 5 == 0 ? "该事项属部门常规工作，不纳入督办。" : "同意纳入督办。", 0, 0,
 		        e))
 			return -1;
 		if (o % 5 == 0)
 			return 0;
+		if (act_holder(d, id, p.assigned, 15, "approve_filing", "同意立项督办。", e))
+			return -1;
 	}
 	recent = p.assigned + 30 >= d->today;
 	if (o >= 97 && recent)
@@ -364,6 +394,11 @@ int tasks_demo(struct db *db, int64_t org_id, struct err *e)
 		log_warn("demo: 督办 skipped (the demo users are missing)");
 		return 0;
 	}
+	/* the approvals run on the engine: its definitions and this module's listener */
+	if (tasks_engine_register())
+		return err_internal(e, "督办: approval listener not registered");
+	if (tasks_defs_seed(db, org_id, e))
+		return -1;
 	/* the 收文 for the 收文批示 items, if the documents demo registered some */
 	{
 		struct dctx c = {.db = db, .who = &d.u[U_ZHAOL], .now = time_now()};

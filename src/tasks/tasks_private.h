@@ -61,39 +61,69 @@ int task_notify(struct db *db, const struct task_row *t, int64_t user_id, const 
 /* Name of a user ("" when unknown); out holds FIELD_NAME_MAX + 1 bytes. */
 int task_user_name(struct db *db, int64_t user_id, char *out, struct err *e);
 
-/* Approvals of the module (tasks_approval.c): 延期申请 and 报备审批, kept behind this small
- * interface so that they can move onto the shared approval engine without touching the rules.
- * A pending approval is decided by approver_id, or when that is 0 by anyone of the org holding
- * one of approver_roles. Opening one puts it in the approvers' 待办; deciding closes those. */
+/* Exported rules of tasks.c for the other files of the module. */
+/* Moves t to state `to` (version and updated_at bumped, parts' item_open kept). */
+int task_set_state(struct db *db, struct task_row *t, enum task_state to, int64_t now,
+                   struct err *e);
+/* Takes the next 编号 of t's org and year (立项) and stores it on t and its row. */
+int task_take_number(struct db *db, struct task_row *t, struct err *e);
+/* A pending module todo about t for user (step "交办", "办理" ...; due in days or 0). */
+int task_todo(struct db *db, const struct task_row *t, int64_t user_id, const char *step, int due,
+              struct err *e);
+
+/*
+ * Approvals on the shared engine (tasks_engine.c): 延期申请 (definition "task_extension") and
+ * 报备审批 ("task_filing"), instances of module TASK_KIND whose object is the item. task_approval
+ * keeps the item's record of each request; the module's listener (registered by
+ * tasks_engine_register from the module's .start, the demo and tests) applies an instance's
+ * outcome to the item inside the transaction of the action that decided it, whichever route the
+ * approver used (the item's actions or POST /api/v1/workflows/instances/{id}/actions).
+ */
 #define TAPPR_EXTENSION "extension"
 #define TAPPR_FILING    "filing"
 
-struct tappr_new {
-	int64_t org_id, task_id;
-	const char *kind;
-	int64_t requester_id;
-	int64_t approver_id;
-	unsigned approver_roles;
-	const char *reason;
-	int old_deadline, new_deadline; /* extension; 0 otherwise */
-	const char *todo_title;
-	const char *step; /* 待办 step, "延期审批" */
-};
 struct tappr {
-	int64_t id, task_id, requester_id, approver_id;
-	unsigned approver_roles;
+	int64_t id, task_id, instance_id, requester_id;
 	int old_deadline, new_deadline;
-	char step[32];
+	bool holder; /* the asking user holds a pending work item of the instance */
 };
-int tappr_start(struct db *db, const struct tappr_new *n, int64_t *id, struct err *e);
-int tappr_pending(struct db *db, int64_t task_id, const char *kind, struct tappr *out, bool *found,
-                  struct err *e);
-bool tappr_may_decide(const struct tappr *a, const struct principal *who);
-/* Records the decision (approved or refused) and closes the approvers' todos. */
-int tappr_decide(struct db *db, const struct tappr *a, const struct principal *who, bool approve,
-                 const char *opinion, int64_t now, struct err *e);
-/* Ends a pending approval without a decision (the item was cancelled or finished). */
-int tappr_withdraw(struct db *db, int64_t task_id, const char *kind, int64_t now, struct err *e);
+/* The pending request of a kind on an item; holder is computed for user_id. */
+int tappr_pending(struct db *db, int64_t task_id, const char *kind, int64_t user_id,
+                  struct tappr *out, bool *found, struct err *e);
+/* 报备: starts the filing approval of item t (state filing) as its creator. */
+int tappr_file(struct db *db, const struct principal *who, const struct task_row *t,
+               const char *content, struct err *e);
+/* 延期申请 by a handler of t (checked by the caller, as are the deadline rules). */
+int tappr_extend(struct db *db, const struct principal *who, const struct task_row *t,
+                 const char *reason, int new_deadline, struct err *e);
+/* Approves or refuses (reject) as who, through the engine (wf_act). */
+int tappr_decide(struct db *db, const struct principal *who, const struct tappr *a, bool approve,
+                 const char *opinion, struct err *e);
+/* Cancels every open request of an item that is itself being cancelled (call after the item's
+ * state changed, so the listener only closes the records). */
+int tappr_cancel_all(struct db *db, const struct principal *who, int64_t task_id,
+                     const char *reason, struct err *e);
+/* Seeds the two default definitions for org (kept when the org has them). */
+int tasks_defs_seed(struct db *db, int64_t org_id, struct err *e);
+/* Registers the module's approval listener once; 0 when registered (now or before). */
+int tasks_engine_register(void);
+
+/* Search (tasks_search.c): the kind "task" (title, 编号, content, sub-tasks, progress reports,
+ * 办结报告) with the acl need-to-know. tasks_search_register adds the kind (before serving);
+ * task_index re-reads item id into the index inside the caller's transaction (nothing when the
+ * kind is not registered: `jianwu demo`, whose items tasks_search_start indexes at the next
+ * start); tasks_search_start indexes the items the index lacks. */
+void tasks_search_register(void);
+int task_index(struct db *db, int64_t id, struct err *e);
+int tasks_search_start(const char *db_uri, struct err *e);
+
+/* Calendar (tasks_light.c): the working-day calendar is the org's (wf_calendar). When the stored
+ * calendar of an org changed since its items' yellow_from were computed, recomputes them (items
+ * and parts that show a light) and records the new signature. *changed counts rows updated (may
+ * be NULL). Inside the caller's write transaction. */
+int tasks_calendar_sync(struct db *db, int *changed, struct err *e);
+/* Whether some org's stored calendar differs from what its lights were computed with (a read). */
+int tasks_calendar_stale(struct db *db, bool *stale, struct err *e);
 
 /* Reminder ledger (tasks_sched.c): inserts the row unless (task, part, kind, due_key) fired
  * already; *fired says whether this call added it. */

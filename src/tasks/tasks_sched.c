@@ -14,8 +14,13 @@
  * per deadline whatever the number of sweeps, restarts or server processes; an approved extension
  * moves the deadline and so arms the reminders again for the new date.
  *
+ * Every sweep first brings the stored lights in line with the org's working-day calendar
+ * (tasks_calendar_sync), so reminders follow an edited calendar.
+ *
  * The scheduler thread sweeps at start and then every TASKS_SCHED_INTERVAL_S on its own
- * connection; the clock is tasks_now() (JIANWU_FAKE_NOW in tests).
+ * connection; in between it looks every TASKS_CAL_CHECK_S whether an org's calendar was edited
+ * and then sweeps at once, so lights follow an edit within seconds. The clock is tasks_now()
+ * (JIANWU_FAKE_NOW in tests).
  */
 #include "tasks/tasks_private.h"
 #include "audit/audit.h"
@@ -32,6 +37,7 @@
 #include <time.h>
 
 #define TASKS_SCHED_INTERVAL_S 60
+#define TASKS_CAL_CHECK_S      5
 #define SWEEP_BATCH            500 /* rows read per query; the sweep pages by id */
 
 int task_reminder_record(struct db *db, int64_t org_id, int64_t task_id, int64_t part_id,
@@ -278,7 +284,10 @@ int tasks_sweep(struct db *db, int64_t now, struct task_sweep_result *res, struc
 	struct sweep s = {.db = db, .now = now, .today = date_of_time(now), .res = res};
 
 	memset(res, 0, sizeof *res);
-	return item_reminders(&s, e) || part_reminders(&s, e) ? -1 : 0;
+	return tasks_calendar_sync(db, &res->lights, e) || item_reminders(&s, e) ||
+	               part_reminders(&s, e)
+	           ? -1
+	           : 0;
 }
 
 /* ---- the thread ---- */
@@ -319,11 +328,25 @@ static void sweep_once(struct db *db)
 		log_info("督办 scheduler: %d reminders fired", res.fired);
 }
 
+/* Sweep now: the interval has passed, or an org's calendar changed since the last sync. */
+static bool sweep_due(struct db *db, time_t last)
+{
+	struct err e = ERR_INIT;
+	bool stale = false;
+
+	if (time(NULL) - last >= TASKS_SCHED_INTERVAL_S)
+		return true;
+	if (tasks_calendar_stale(db, &stale, &e))
+		log_warn("督办 scheduler: %s", e.msg);
+	return stale;
+}
+
 static void *sched_main(void *arg)
 {
 	struct err e = ERR_INIT;
 	struct db *db = db_open(sched_uri, &e);
 	struct timespec until;
+	time_t last = 0;
 
 	(void)arg;
 	if (db == NULL) {
@@ -333,10 +356,13 @@ static void *sched_main(void *arg)
 	pthread_mutex_lock(&sched_mu);
 	while (!sched_stopping) {
 		pthread_mutex_unlock(&sched_mu);
-		sweep_once(db);
+		if (sweep_due(db, last)) {
+			sweep_once(db);
+			last = time(NULL);
+		}
 		pthread_mutex_lock(&sched_mu);
 		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += TASKS_SCHED_INTERVAL_S;
+		until.tv_sec += TASKS_CAL_CHECK_S;
 		while (!sched_stopping &&
 		       pthread_cond_timedwait(&sched_cv, &sched_mu, &until) != ETIMEDOUT)
 			;

@@ -571,9 +571,11 @@ static struct wf_item *own_item(struct ctx *c)
 
 	if (need_state(c, WF_RUNNING))
 		return NULL;
-	it = wf_instance_pending_of(c->inst, c->act->actor);
+	it = wf_instance_pending_of(c->inst, c->act->behalf ? c->act->behalf : c->act->actor);
 	if (it == NULL || it->step < 0)
-		err_set(c->e, ERR_FORBIDDEN, "您在此流程中没有待办事项");
+		err_set(c->e, ERR_FORBIDDEN,
+		        c->act->behalf ? "被代办的人员在此流程中没有待办事项"
+		                       : "您在此流程中没有待办事项");
 	return it == NULL || it->step < 0 ? NULL : it;
 }
 
@@ -618,6 +620,30 @@ static int set_form(struct ctx *c, const json_t *form)
 	return 0;
 }
 
+/* Choices made in advance for "chosen" steps (the caller checked them against the rules). */
+static int set_presets(struct ctx *c)
+{
+	const struct wf_action *a = c->act;
+
+	if (a->n_presets < 0 || a->n_presets > WF_STEPS_MAX)
+		return err_internal(c->e, "wf_engine: %d presets", a->n_presets);
+	for (int i = 0; i < a->n_presets; i++) {
+		const struct wf_choice *p = &a->presets[i];
+		struct wf_choice *ch;
+
+		if (p->step < 0 || p->step >= c->def->n_steps || p->n < 0 || p->n > WF_CHOSEN_MAX ||
+		    c->def->steps[p->step].assignee.kind != WF_RULE_CHOSEN)
+			return err_internal(c->e, "wf_engine: bad preset for step %d", p->step);
+		if (p->n == 0)
+			continue;
+		ch = choice_for(c->inst, p->step);
+		if (ch == NULL)
+			ch = &c->inst->choices[c->inst->n_choices++];
+		*ch = *p;
+	}
+	return 0;
+}
+
 /* --- actions --- */
 
 static int do_submit(struct ctx *c)
@@ -635,6 +661,8 @@ static int do_submit(struct ctx *c)
 	inst->initiator_dept = c->act->initiator_dept;
 	inst->submitted = c->act->at;
 	inst->state = WF_RUNNING;
+	if (set_presets(c))
+		return -1;
 	s = next_applicable(c, 0);
 	if (apply_choice(c, s) || history_act(c, WF_EV_SUBMIT, NULL, 0))
 		return -1;
@@ -649,7 +677,7 @@ static int do_approve(struct ctx *c)
 		return -1;
 	c->inst->acted++;
 	if (close_item(c, it, WF_ITEM_DONE, WF_OUT_APPROVED) ||
-	    history_act(c, WF_EV_APPROVE, it, 0))
+	    history_act(c, WF_EV_APPROVE, it, c->act->behalf))
 		return -1;
 	parent = it->parent ? wf_instance_item(c->inst, it->parent) : NULL;
 	if (parent != NULL && parent->state == WF_ITEM_WAITING) {
@@ -977,6 +1005,12 @@ static int check_action(const struct wf_def *def, const struct wf_instance *inst
 	if (act->n_next < 0 || act->n_next > WF_CHOSEN_MAX)
 		return err_field(e, ERR_VALIDATION, "next_assignees", "最多选择%d位审批人",
 		                 WF_CHOSEN_MAX);
+	if (act->behalf != 0 && (act->kind != WF_ACT_APPROVE || act->behalf < 0))
+		return err_field(e, ERR_VALIDATION, "on_behalf_of", "只有“同意”可以代他人办理");
+	if (act->behalf != 0 && act->behalf == act->actor)
+		return err_field(e, ERR_VALIDATION, "on_behalf_of", "不能代自己办理");
+	if (act->n_presets != 0 && act->kind != WF_ACT_SUBMIT)
+		return err_internal(e, "wf_engine: presets outside a submit");
 	return 0;
 }
 
@@ -1044,9 +1078,9 @@ static int next_from_json(const json_t *arr, struct wf_action *out, struct err *
 int wf_action_from_json(const struct wf_def *def, const json_t *body, struct wf_action *out,
                         struct err *e)
 {
-	static const char *const keys[] = {"action", "opinion",  "to",
-	                                   "target", "position", "next_assignees",
-	                                   "form",   "version",  NULL};
+	static const char *const keys[] = {
+	    "action",         "opinion", "to",           "target",  "position",
+	    "next_assignees", "form",    "on_behalf_of", "version", NULL};
 	const json_t *v;
 	const char *key, *to, *pos;
 	int kind;
@@ -1082,6 +1116,10 @@ int wf_action_from_json(const struct wf_def *def, const json_t *body, struct wf_
 	if (v != NULL && (!json_is_integer(v) || json_integer_value(v) <= 0))
 		return err_field(e, ERR_VALIDATION, "target", "人员编号必须是正整数");
 	out->target = v ? json_integer_value(v) : 0;
+	v = json_object_get(body, "on_behalf_of");
+	if (v != NULL && (!json_is_integer(v) || json_integer_value(v) <= 0))
+		return err_field(e, ERR_VALIDATION, "on_behalf_of", "被代办人员编号必须是正整数");
+	out->behalf = v ? json_integer_value(v) : 0;
 	pos = json_string_value(json_object_get(body, "position"));
 	if (pos != NULL && strcmp(pos, "before") != 0 && strcmp(pos, "after") != 0)
 		return err_field(e, ERR_VALIDATION, "position", "加签位置应为before或after");

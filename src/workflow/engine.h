@@ -14,7 +14,9 @@
  *
  * Actions and who may take them (e.kind on refusal):
  *   submit      anyone; creates the instance (inst NULL). The form is required.
- *   approve     holder of a pending item of the current step   (else ERR_FORBIDDEN)
+ *   approve     holder of a pending item of the current step   (else ERR_FORBIDDEN), or someone
+ *               completing a holder's item on their authority (behalf, 代: the caller decides
+ *               who may; the history names the actor with target = the holder)
  *   reject      same; ends the instance as rejected — except in a percentage step, where it is a
  *               "no" vote that ends the instance only once the threshold can no longer be reached
  *   return      same; to the initiator (to_step WF_TO_INITIATOR) or to any step activated earlier
@@ -95,6 +97,13 @@ struct wf_action {
 	const json_t *form;     /* submit (required), resubmit (optional): a JSON object */
 	int64_t initiator_dept; /* submit */
 	int privileged; /* remind, cancel: the caller checked the actor's supervising role */
+	/* approve only: the holder whose pending item the actor completes on their authority (代);
+	 * 0 = the actor's own item. The caller checked that the actor may act for them. */
+	int64_t behalf;
+	/* submit only: assignees of "chosen" steps picked in advance (step = index), each checked
+	 * by the caller against the step's allowed set; a later approver's choice replaces one. */
+	int n_presets;
+	const struct wf_choice *presets;
 };
 
 /* Turns an assignee rule into user ids for an instance (the initiator and their department are in
@@ -180,7 +189,8 @@ void wf_result_free(struct wf_result *r);
 struct wf_instance *wf_result_take_instance(struct wf_result *r);
 
 /* Builds an action from a request body {"action":"approve", "opinion":"同意", "to":"initiator" or
- * a step id, "target":12, "position":"before"|"after", "next_assignees":[9], "form":{...}}.
+ * a step id, "target":12, "position":"before"|"after", "next_assignees":[9], "form":{...},
+ * "on_behalf_of":3}.
  * Unknown keys are refused. opinion and form point into body (borrowed: keep body alive). The
  * caller sets actor, at, privileged and, for submit, initiator_dept. def resolves step ids. */
 int wf_action_from_json(const struct wf_def *def, const json_t *body, struct wf_action *out,

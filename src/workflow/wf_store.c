@@ -681,7 +681,8 @@ static int call_listener(struct pctx *p)
 
 	if (lis == NULL || lis->changed == NULL)
 		return 0;
-	if (b != NULL && b->state == a->state && b->activation == a->activation)
+	if (!lis->every_action && b != NULL && b->state == a->state &&
+	    b->activation == a->activation)
 		return 0;
 	step = a->step;
 	c = (struct wf_change){
@@ -698,8 +699,13 @@ static int call_listener(struct pctx *p)
 	    .finished = finished_state(a->state),
 	    .prev_step = b ? b->step : -1,
 	    .step = step,
+	    .prev_step_id = b && b->step >= 0 && b->step < p->l->def->n_steps
+	                        ? p->l->def->steps[b->step].id
+	                        : "",
 	    .step_id = step >= 0 && step < p->l->def->n_steps ? p->l->def->steps[step].id : "",
 	    .step_name = step >= 0 && step < p->l->def->n_steps ? p->l->def->steps[step].name : "",
+	    .behalf = p->act->behalf,
+	    .target = p->act->target,
 	    .form = a->form,
 	};
 	return lis->changed(p->db, &c, p->e);
@@ -768,10 +774,58 @@ static int latest_version(struct db *db, int64_t org_id, const char *key, int *v
 	return rc < 0 ? -1 : 0;
 }
 
-int wf_store_start(struct db *db, const struct principal *who, const char *def_key,
-                   const char *module, int64_t object_id, const char *title, const json_t *form,
-                   const int64_t *next, int n_next, int64_t *instance_id, struct err *e)
+/* Turns presets by step id into engine choices checked against each step's allowed set, for an
+ * instance of initiator in dept; presets of unknown or not-"chosen" steps are dropped. */
+static int presets_resolve(struct db *db, int64_t org_id, const struct wf_def *def,
+                           int64_t initiator, int64_t dept, const struct wf_preset *in, int n_in,
+                           struct wf_choice *out, int *n_out, struct err *e)
 {
+	int64_t allowed[WF_ASSIGNEES_MAX];
+
+	*n_out = 0;
+	for (int i = 0; i < n_in; i++) {
+		int s = in[i].step_id ? wf_def_step_index(def, in[i].step_id) : -1, n_allowed;
+		const struct wf_step *st = s >= 0 ? &def->steps[s] : NULL;
+		struct wf_choice *ch = &out[*n_out];
+
+		if (st == NULL || st->assignee.kind != WF_RULE_CHOSEN || *n_out == WF_STEPS_MAX)
+			continue;
+		if (in[i].n < 0 || in[i].n > WF_CHOSEN_MAX ||
+		    (st->kind == WF_STEP_SINGLE && in[i].n > 1))
+			return err_field(e, ERR_VALIDATION, "next_assignees", "“%s”最多%d人",
+			                 st->name, st->kind == WF_STEP_SINGLE ? 1 : WF_CHOSEN_MAX);
+		n_allowed = in[i].n == 0 ? 0
+		                         : wf_candidates(db, org_id, &st->assignee, initiator, dept,
+		                                         allowed, WF_ASSIGNEES_MAX, e);
+		if (n_allowed < 0)
+			return -1;
+		ch->step = s;
+		ch->n = 0;
+		for (int k = 0; k < in[i].n; k++) {
+			int ok = 0, dup = 0;
+
+			for (int j = 0; j < n_allowed; j++)
+				ok |= allowed[j] == in[i].users[k];
+			for (int j = 0; j < ch->n; j++)
+				dup |= ch->users[j] == in[i].users[k];
+			if (!ok)
+				return err_field(e, ERR_VALIDATION, "next_assignees",
+				                 "人员 %lld 不在“%s”的可选范围内",
+				                 (long long)in[i].users[k], st->name);
+			if (!dup)
+				ch->users[ch->n++] = in[i].users[k];
+		}
+		(*n_out)++;
+	}
+	return 0;
+}
+
+static int store_start(struct db *db, const struct principal *who, const char *def_key,
+                       const char *module, int64_t object_id, const char *title, const json_t *form,
+                       const int64_t *next, int n_next, const struct wf_preset *presets,
+                       int n_presets, int64_t *instance_id, struct err *e)
+{
+	struct wf_choice chosen[WF_STEPS_MAX];
 	struct resolver_ctx rctx = {db, who->org_id};
 	struct wf_resolver res = {&rctx, resolve};
 	struct wf_action act = {.kind = WF_ACT_SUBMIT,
@@ -807,6 +861,10 @@ int wf_store_start(struct db *db, const struct principal *who, const char *def_k
 		err_field(e, ERR_VALIDATION, "def_key", "流程“%s”已停用", l.def->name);
 		goto out;
 	}
+	if (presets_resolve(db, who->org_id, l.def, who->user_id, who->department_id, presets,
+	                    n_presets, chosen, &act.n_presets, e))
+		goto out;
+	act.presets = chosen;
 	if ((cal = wf_calendar(db, who->org_id, e)) == NULL ||
 	    wf_apply(l.def, NULL, &act, &res, cal, &out, e))
 		goto out;
@@ -862,12 +920,142 @@ out:
 	return rc;
 }
 
+int wf_store_start(struct db *db, const struct principal *who, const char *def_key,
+                   const char *module, int64_t object_id, const char *title, const json_t *form,
+                   const int64_t *next, int n_next, int64_t *instance_id, struct err *e)
+{
+	return store_start(db, who, def_key, module, object_id, title, form, next, n_next, NULL, 0,
+	                   instance_id, e);
+}
+
 int wf_start(struct db *db, const struct principal *who, const char *def_key, const char *module,
              int64_t object_id, const char *title, json_t *form, int64_t *instance_id,
              struct err *e)
 {
-	return wf_store_start(db, who, def_key, module, object_id, title, form, NULL, 0,
-	                      instance_id, e);
+	return store_start(db, who, def_key, module, object_id, title, form, NULL, 0, NULL, 0,
+	                   instance_id, e);
+}
+
+int wf_start_preset(struct db *db, const struct principal *who, const char *def_key,
+                    const char *module, int64_t object_id, const char *title, json_t *form,
+                    const struct wf_preset *presets, int n_presets, int64_t *instance_id,
+                    struct err *e)
+{
+	return store_start(db, who, def_key, module, object_id, title, form, NULL, 0, presets,
+	                   n_presets, instance_id, e);
+}
+
+/* Writes l->inst back as the next version of the instance (no history: wf_update). */
+static int store_doc(struct db *db, struct wf_loaded *l, struct err *e)
+{
+	char *doc = wf_instance_dump(l->inst);
+	int rc;
+
+	if (doc == NULL)
+		return err_internal(e, "wf_store: out of memory");
+	rc = db_execf(db, e,
+	              "UPDATE wf_instance SET doc = $1, version = version + 1, updated_at = $2"
+	              " WHERE id = $3 AND version = $4",
+	              "sIII", doc, wf_now(), l->id, l->version);
+	free(doc);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return err_set(e, ERR_CONFLICT, "流程已被他人同时处理，请刷新后重试");
+	l->version++;
+	return 0;
+}
+
+/* Sets (n > 0) or forgets (n == 0) the choice of a step. */
+static void choice_put(struct wf_instance *inst, const struct wf_choice *c)
+{
+	int i = 0;
+
+	while (i < inst->n_choices && inst->choices[i].step != c->step)
+		i++;
+	if (c->n == 0) {
+		if (i < inst->n_choices)
+			inst->choices[i] = inst->choices[--inst->n_choices];
+		return;
+	}
+	if (i == inst->n_choices) {
+		if (inst->n_choices == WF_STEPS_MAX)
+			return; /* cannot happen: one choice per step */
+		inst->n_choices++;
+	}
+	inst->choices[i] = *c;
+}
+
+int wf_update(struct db *db, int64_t org_id, int64_t instance_id, const json_t *form,
+              const struct wf_preset *presets, int n_presets, struct err *e)
+{
+	struct wf_choice chosen[WF_STEPS_MAX];
+	struct wf_loaded l;
+	json_t *copy;
+	bool found;
+	int n = 0, rc = -1;
+
+	if (wf_load(db, org_id, instance_id, &l, &found, e))
+		return -1;
+	if (!found)
+		return err_set(e, ERR_NOT_FOUND, "流程实例不存在");
+	if (wf_state_terminal(l.inst->state)) {
+		err_set(e, ERR_CONFLICT, "流程已经结束");
+		goto out;
+	}
+	if (form != NULL) {
+		if (!json_is_object(form) ||
+		    json_dumpb(form, NULL, 0, JSON_COMPACT) > WF_FORM_JSON_MAX) {
+			err_field(e, ERR_VALIDATION, "form", "申请内容须为不超过%d字节的JSON对象",
+			          WF_FORM_JSON_MAX);
+			goto out;
+		}
+		if ((copy = json_deep_copy(form)) == NULL) {
+			err_internal(e, "wf_store: out of memory");
+			goto out;
+		}
+		json_decref(l.inst->form);
+		l.inst->form = copy;
+	}
+	if (presets_resolve(db, org_id, l.def, l.inst->initiator, l.inst->initiator_dept, presets,
+	                    n_presets, chosen, &n, e))
+		goto out;
+	for (int i = 0; i < n; i++)
+		choice_put(l.inst, &chosen[i]);
+	rc = store_doc(db, &l, e);
+out:
+	wf_loaded_free(&l);
+	return rc;
+}
+
+int wf_view(struct db *db, const struct principal *who, int64_t instance_id, struct wf_view *v,
+            struct err *e)
+{
+	const struct wf_item *it;
+	struct wf_loaded l;
+	unsigned allowed;
+	bool found;
+
+	memset(v, 0, sizeof *v);
+	if (wf_load(db, who->org_id, instance_id, &l, &found, e))
+		return -1;
+	if (!found)
+		return err_set(e, ERR_NOT_FOUND, "流程实例不存在");
+	v->id = l.id;
+	v->version = l.version;
+	snprintf(v->def_key, sizeof v->def_key, "%s", l.def->key);
+	v->state = l.inst->state;
+	if (l.inst->state == WF_RUNNING && l.inst->step >= 0 && l.inst->step < l.def->n_steps)
+		snprintf(v->step_id, sizeof v->step_id, "%s", l.def->steps[l.inst->step].id);
+	it = wf_instance_pending_of(l.inst, who->user_id);
+	v->holds = l.inst->state == WF_RUNNING && it != NULL && it->step >= 0;
+	allowed = wf_allowed_actions(l.def, l.inst, who->user_id,
+	                             (who->roles & WF_PRIVILEGED_ROLES) != 0);
+	v->may_resubmit = (allowed & (1u << WF_ACT_RESUBMIT)) != 0;
+	v->may_withdraw = (allowed & (1u << WF_ACT_WITHDRAW)) != 0;
+	v->may_cancel = (allowed & (1u << WF_ACT_CANCEL)) != 0;
+	wf_loaded_free(&l);
+	return 0;
 }
 
 /* The timer column alone (a tick with nothing due writes nothing else). */
@@ -886,6 +1074,24 @@ static int set_timer(struct db *db, int64_t id, int64_t timer, struct err *e)
 	return rc < 0 ? -1 : 0;
 }
 
+/* Acting on someone's authority (代) is the module's decision: its listener's may_act_for. */
+static int may_act_for(struct db *db, const struct principal *who, const struct wf_loaded *l,
+                       int64_t holder, struct err *e)
+{
+	const struct wf_listener *lis = wf_listener_for(l->module);
+	const struct wf_instance *inst = l->inst;
+	bool ok = false;
+
+	if (who == NULL || lis == NULL || lis->may_act_for == NULL)
+		return err_field(e, ERR_FORBIDDEN, "on_behalf_of", "此流程不能代他人办理");
+	if (lis->may_act_for(
+	        db, who, l->object_id,
+	        inst->step >= 0 && inst->step < l->def->n_steps ? l->def->steps[inst->step].id : "",
+	        holder, &ok, e))
+		return -1;
+	return ok ? 0 : err_field(e, ERR_FORBIDDEN, "on_behalf_of", "您不能代此人办理");
+}
+
 /* wf_store_act, and the names of the history events it wrote appended to events (may be NULL). */
 static int store_act(struct db *db, const struct principal *who, struct wf_loaded *l,
                      struct wf_action *act, int64_t *new_version, struct buf *events, struct err *e)
@@ -902,6 +1108,8 @@ static int store_act(struct db *db, const struct principal *who, struct wf_loade
 
 	act->actor = who ? who->user_id : 0;
 	act->privileged = who && (who->roles & WF_PRIVILEGED_ROLES) != 0;
+	if (act->behalf != 0 && may_act_for(db, who, l, act->behalf, e))
+		goto out;
 	if ((cal = wf_calendar(db, l->org_id, e)) == NULL ||
 	    wf_apply(l->def, l->inst, act, &res, cal, &out, e))
 		goto out;

@@ -24,6 +24,9 @@
  *   the transaction of every action that changes an instance of that module's state or current
  *   step (including the submit itself), and its failure rolls the action back. Users act through
  *   POST /api/v1/workflows/instances/{id}/actions (or a module's own route calling wf_act()).
+ *   A module whose object decides who approves (the departments that countersign a draft) picks
+ *   people of "chosen" steps in advance (wf_start_preset) and keeps them and the form current
+ *   while the object changes (wf_update).
  */
 #ifndef JW_WORKFLOW_H
 #define JW_WORKFLOW_H
@@ -100,6 +103,48 @@ int wf_start(struct db *db, const struct principal *who, const char *def_key, co
 int wf_act(struct db *db, const struct principal *who, int64_t instance_id, const json_t *body,
            int64_t *version_out, struct err *e);
 
+/* Assignees of a "chosen" step picked in advance by the module, which knows them from its object
+ * (a draft's countersigning departments, the leader who signed before). */
+struct wf_preset {
+	const char *step_id;
+	int n; /* 0: no choice (wf_update: forget an earlier one) */
+	const int64_t *users;
+};
+
+/*
+ * wf_start with presets (n_presets may be 0). Each set is checked like an approver's choice
+ * (ERR_VALIDATION when someone is outside the step's allowed set, or a single step gets more than
+ * one); an approver who chooses for that step later replaces it. A preset for a step the
+ * definition does not have, or whose rule is not "chosen", is ignored: the office director may
+ * have edited the chain, and the step then finds its people by its own rule.
+ */
+int wf_start_preset(struct db *db, const struct principal *who, const char *def_key,
+                    const char *module, int64_t object_id, const char *title, json_t *form,
+                    const struct wf_preset *presets, int n_presets, int64_t *instance_id,
+                    struct err *e);
+
+/*
+ * Replaces the form (NULL: kept) and presets (as above) of an instance that has not ended, for a
+ * module whose object changed in ways later steps read (a condition's field, a chosen step's
+ * people). Steps already active keep their people. Bumps the instance version (a client holding
+ * the old one gets ERR_CONFLICT); writes no history. ERR_NOT_FOUND unknown instance,
+ * ERR_CONFLICT one that ended.
+ */
+int wf_update(struct db *db, int64_t org_id, int64_t instance_id, const json_t *form,
+              const struct wf_preset *presets, int n_presets, struct err *e);
+
+/* What a module shows of an instance for a user (no need-to-know check: the module did its own). */
+struct wf_view {
+	int64_t id, version;
+	char def_key[WF_ID_LEN + 1];
+	enum wf_state state;
+	char step_id[WF_ID_LEN + 1]; /* the current step while running, else "" */
+	bool holds;                  /* who has a pending item in the current step */
+	bool may_resubmit, may_withdraw, may_cancel;
+};
+int wf_view(struct db *db, const struct principal *who, int64_t instance_id, struct wf_view *v,
+            struct err *e);
+
 /* The latest instance started for a module's object: 0 and *instance_id (0 when none). */
 int wf_instance_of(struct db *db, int64_t org_id, const char *module, int64_t object_id,
                    int64_t *instance_id, struct err *e);
@@ -120,8 +165,11 @@ struct wf_change {
 	                  resubmitted: it is then heard again, finished false) */
 	int prev_step; /* step index before, -1 none */
 	int step;      /* step index after (the last active one once finished) */
-	const char *step_id; /* id and name of `step`, "" when none */
+	const char *prev_step_id; /* id of `prev_step` (the step acted in), "" when none */
+	const char *step_id;      /* id and name of `step`, "" when none */
 	const char *step_name;
+	int64_t behalf; /* approve on someone's authority (代): the holder, else 0 */
+	int64_t target; /* transfer, add_signer: the person, else 0 */
 	const json_t *form;
 };
 
@@ -133,6 +181,14 @@ struct wf_listener {
 	 * work in it, and office/leader roles see it anyway. */
 	int (*visible)(struct db *db, const struct principal *who, int64_t object_id, bool *ok,
 	               struct err *e);
+	/* Optional: may who approve on holder's authority (代, "on_behalf_of") in step step_id?
+	 * Without it nobody may. */
+	int (*may_act_for)(struct db *db, const struct principal *who, int64_t object_id,
+	                   const char *step_id, int64_t holder, bool *ok, struct err *e);
+	/* Hear every action (a countersign vote, a transfer, a reminder, a tick), not only those
+	 * that change the state or the current step: for modules that keep their own record of
+	 * every opinion. */
+	bool every_action;
 };
 
 /* Registers l (kept by pointer: pass static storage). At most WF_LISTENERS_MAX, one per module;

@@ -133,9 +133,10 @@ test('returns go to the drafter or an earlier step with reasons, and countersign
   // back to the drafter, who is told why
   d = await act(as.wangq, 'outgoing', d.id, { action: 'return', opinion: '请补充工作依据' })
   assert.equal(d.state, 'draft')
+  // the engine tells the drafter who returned it and why, and puts the revision in their 待办
   const notices = await as.chenj.get('/api/v1/notices')
-  assert.ok(notices.body.items.some((n) => n.kind === 'returned' && n.body === '请补充工作依据'))
-  assert.ok((await todosOf(as.chenj, 'outgoing')).some((t) => t.object_id === d.id && t.step === '修改'))
+  assert.ok(notices.body.items.some((n) => n.kind === 'returned' && n.object_id === d.id && n.body === '王强退回：请补充工作依据'))
+  assert.ok((await todosOf(as.chenj, 'outgoing')).some((t) => t.object_id === d.id && t.step === '修改后重新提交'))
   // only the drafter edits a draft
   await edit(as.liuy, d, { title: '改标题' }, 403)
   d = await edit(as.chenj, d, { body: d.body + '　　三、依据《人民检察院组织法》。\n' })
@@ -268,4 +269,155 @@ test('attachments are part of what is signed: changing them after 签发 goes ba
   d = await edit(as.zhaol, d, { attachments: [] })
   assert.equal(d.state, 'signing')
   assert.equal(d.attachments.length, 0)
+})
+
+// The approval steps run on the shared engine: the same instance answers on the engine's own route,
+// and whatever route an approver uses, the 稿纸 and the document follow.
+const engineAct = async (client, id, body, status = 200) => {
+  const res = await client.post(`/api/v1/workflows/instances/${id}/actions`, body)
+  assert.equal(res.status, status, `${body.action}: ${JSON.stringify(res.body)}`)
+  return res.body
+}
+
+test('the engine runs the chain: its route, its timeline and the 稿纸 agree', async () => {
+  let d = await draft(as.chenj, { countersign_department_ids: [dept.DEJCB] })
+  assert.equal(d.instance_id, null)
+  d = await act(as.chenj, 'outgoing', d.id, { action: 'submit', opinion: '请审核' })
+  const inst = (await as.chenj.get(`/api/v1/workflows/instances/${d.instance_id}`)).body
+  assert.equal(inst.module, 'outgoing')
+  assert.equal(inst.object_id, d.id)
+  assert.equal(inst.def_key, 'outgoing')
+  // the head approves through the engine's route: the document moves and the 稿纸 records it
+  await engineAct(as.liuy, d.instance_id, { action: 'approve', opinion: '同意（引擎）' })
+  d = (await as.chenj.get(`/api/v1/outgoing/${d.id}`)).body
+  assert.equal(d.state, 'office_review')
+  assert.deepEqual(d.opinions.slice(-1).map((o) => [o.action, o.user.name, o.opinion, o.to_state]),
+    [['approve', '刘洋', '同意（引擎）', 'office_review']])
+  // the office adds a department to countersign during 核稿: the countersign step follows the 稿纸
+  d = await edit(as.wangq, d, { countersign_department_ids: [dept.DEJCB, dept.BGS] })
+  await engineAct(as.wangq, d.instance_id, { action: 'approve' })
+  d = (await as.wangq.get(`/api/v1/outgoing/${d.id}`)).body
+  assert.equal(d.state, 'countersign')
+  const pending = (await as.wangq.get(`/api/v1/workflows/instances/${d.instance_id}`)).body.pending
+  assert.deepEqual(pending.map((p) => p.name).sort(), ['王强', '黄涛'].sort())
+  // each countersign, by either route, fills its department's row
+  await engineAct(as.huangt, d.instance_id, { action: 'approve', opinion: '同意' })
+  d = await act(as.wangq, 'outgoing', d.id, { action: 'countersign', opinion: '无意见' })
+  assert.equal(d.state, 'leader_review')
+  assert.deepEqual(d.countersign.map((c) => [c.department, c.signer_name, c.opinion]),
+    [['第二检察部', '黄涛', '同意'], ['办公室', '王强', '无意见']])
+  // the engine's history has every step the 稿纸 has
+  const hist = (await as.chenj.get(`/api/v1/workflows/instances/${d.instance_id}`)).body.history
+  assert.deepEqual(hist.filter((h) => h.event === 'approve').length, 4)
+  // a return to an earlier step through the engine: countersigns start again
+  await engineAct(as.lihm, d.instance_id, { action: 'return', to: 'office', opinion: '请再核' })
+  d = (await as.chenj.get(`/api/v1/outgoing/${d.id}`)).body
+  assert.equal(d.state, 'office_review')
+  assert.deepEqual(d.countersign.map((c) => c.state), ['pending', 'pending'])
+  assert.deepEqual(d.opinions.slice(-1).map((o) => [o.action, o.step, o.to_state]), [['return', '分管领导审核', 'office_review']])
+})
+
+test('a rejection or a cancellation gives the draft back; the next 送审 starts a new chain', async () => {
+  let d = await draft(as.chenj)
+  d = await act(as.chenj, 'outgoing', d.id, { action: 'submit' })
+  const first = d.instance_id
+  await engineAct(as.liuy, first, { action: 'reject' }, 422) // 不同意 needs reasons
+  await engineAct(as.liuy, first, { action: 'reject', opinion: '不宜发文' })
+  d = (await as.chenj.get(`/api/v1/outgoing/${d.id}`)).body
+  assert.equal(d.state, 'draft')
+  assert.deepEqual(d.actions, ['submit'])
+  const r = d.opinions.at(-1)
+  assert.deepEqual([r.action, r.opinion, r.to_state], ['return', '不宜发文', 'draft'])
+  d = await act(as.chenj, 'outgoing', d.id, { action: 'submit' })
+  assert.equal(d.state, 'dept_review')
+  assert.notEqual(d.instance_id, first)
+  // withdrawn before anyone acted: back to the draft, and 送审 resubmits the same instance
+  await engineAct(as.chenj, d.instance_id, { action: 'withdraw' })
+  d = (await as.chenj.get(`/api/v1/outgoing/${d.id}`)).body
+  assert.equal(d.state, 'draft')
+  const second = d.instance_id
+  d = await act(as.chenj, 'outgoing', d.id, { action: 'submit' })
+  assert.equal(d.instance_id, second)
+  assert.equal(d.state, 'dept_review')
+  // the office director cancels it: the draft is the drafter's again
+  await engineAct(as.wangq, d.instance_id, { action: 'cancel', opinion: '另行发文' })
+  d = (await as.chenj.get(`/api/v1/outgoing/${d.id}`)).body
+  assert.equal(d.state, 'draft')
+  assert.ok(!(await todosOf(as.liuy, 'outgoing')).some((t) => t.object_id === d.id))
+})
+
+test('代: only a 院领导 for a 院领导; a 上行文 takes the chief or his authority on every route', async () => {
+  let d = await draft(as.zhaol, { direction: 'up', doc_type: 'request', main_to: '榆林市人民检察院' })
+  for (const [who, action] of [['zhaol', 'submit'], ['wangq', 'approve'], ['wangq', 'approve'], ['lihm', 'approve']]) {
+    d = await act(as[who], 'outgoing', d.id, { action })
+  }
+  assert.equal(d.state, 'signing')
+  assert.deepEqual((await as.lihm.get(`/api/v1/outgoing/${d.id}`)).body.actions, ['sign'])
+  const chief = uid.zhangjg
+  // not a leader: may not act for the chief, on the engine's route either
+  await engineAct(as.wangq, d.instance_id, { action: 'approve', on_behalf_of: chief }, 403)
+  // the chief hands it to the deputy (转办); the deputy's own signature is refused on a 上行文
+  await engineAct(as.zhangjg, d.instance_id, { action: 'transfer', target: uid.lihm })
+  const refused = await as.lihm.post(`/api/v1/workflows/instances/${d.instance_id}/actions`, { action: 'approve' })
+  assert.equal(refused.status, 403)
+  assert.match(refused.body.error.message, /上行文须由检察长签发/)
+  d = (await as.lihm.get(`/api/v1/outgoing/${d.id}`)).body
+  assert.equal(d.state, 'signing')
+  assert.deepEqual(d.opinions.at(-1).action, 'transfer')
+  // signing with 代 on the engine's route: recorded as on the 发文 route
+  // (the chief holds nothing to act for while the item is the deputy's: he hands it back first)
+  await engineAct(as.lihm, d.instance_id, { action: 'approve', opinion: '同意上报', on_behalf_of: chief }, 403)
+  await engineAct(as.lihm, d.instance_id, { action: 'transfer', target: chief })
+  await engineAct(as.lihm, d.instance_id, { action: 'approve', opinion: '同意上报', on_behalf_of: chief })
+  d = (await as.zhaol.get(`/api/v1/outgoing/${d.id}`)).body
+  assert.equal(d.state, 'signed')
+  assert.equal(d.signer, '李红梅（代张建国）')
+  assert.equal(d.opinions.at(-1).signature, '李红梅（代张建国）')
+})
+
+test('re-signing after a change: the signer may refuse it, which gives the draft back', async () => {
+  let d = await draft(as.zhaol)
+  for (const [who, action] of [['zhaol', 'submit'], ['wangq', 'approve'], ['wangq', 'approve'], ['lihm', 'approve'], ['lihm', 'sign']]) {
+    d = await act(as[who], 'outgoing', d.id, { action })
+  }
+  const first = d.instance_id
+  d = await edit(as.zhaol, d, { title: d.title + '（修改）' })
+  assert.equal(d.state, 'signing')
+  assert.notEqual(d.instance_id, first)
+  // it goes to the one who signed, not to every leader
+  assert.ok((await todosOf(as.lihm, 'outgoing')).some((t) => t.object_id === d.id && t.step === '签发'))
+  assert.ok(!(await todosOf(as.zhangjg, 'outgoing')).some((t) => t.object_id === d.id && t.step === '签发'))
+  await act(as.lihm, 'outgoing', d.id, { action: 'return', opinion: '不同意修改', to: 'office_review' }, 422)
+  d = await act(as.lihm, 'outgoing', d.id, { action: 'return', opinion: '不同意修改' })
+  assert.equal(d.state, 'draft')
+  assert.equal(d.signer, null)
+  assert.deepEqual(d.actions, [])
+  assert.deepEqual((await as.zhaol.get(`/api/v1/outgoing/${d.id}`)).body.actions, ['submit'])
+})
+
+// Last: it changes the org's chain for the rest of this server's life.
+test('the office director edits the 发文 chain with the definitions API; new drafts follow it', async () => {
+  const cur = await as.wangq.get('/api/v1/workflows/definitions/outgoing')
+  assert.equal(cur.status, 200)
+  assert.equal(cur.body.form, false) // not a form anyone starts by hand
+  const def = cur.body.definition
+  assert.deepEqual(def.steps.map((s) => s.id), ['dept', 'office', 'countersign', 'leader', 'sign_up', 'sign'])
+  const running = await draft(as.chenj)
+  await act(as.chenj, 'outgoing', running.id, { action: 'submit' })
+  // no 分管领导审核 any more, and 核稿 has a time limit
+  const steps = def.steps.filter((s) => s.id !== 'leader').map((s) => (s.id === 'office' ? { ...s, time_limit: { days: 1 } } : s))
+  const saved = await as.wangq.post('/api/v1/workflows/definitions', { ...def, steps, version: cur.body.version })
+  assert.equal(saved.status, 201, JSON.stringify(saved.body))
+  assert.equal((await as.liuy.post('/api/v1/workflows/definitions', { ...def, version: saved.body.version })).status, 403)
+  let d = await draft(as.chenj)
+  for (const [who, action] of [['chenj', 'submit'], ['liuy', 'approve'], ['wangq', 'approve']]) {
+    d = await act(as[who], 'outgoing', d.id, { action })
+  }
+  assert.equal(d.state, 'signing')
+  // a draft sent before the change keeps the chain it started with
+  let r = running
+  for (const [who, action] of [['liuy', 'approve'], ['wangq', 'approve']]) {
+    r = await act(as[who], 'outgoing', r.id, { action })
+  }
+  assert.equal(r.state, 'leader_review')
 })

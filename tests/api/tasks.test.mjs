@@ -192,7 +192,15 @@ test('延期: approved moves the deadline and counts; refused keeps it; late req
   assert.equal((await act('chenj', t.id, 'approve_extension')).status, 403)
   assert.equal((await act('zhangjg', t.id, 'approve_extension')).status, 403) // not the responsible leader
   const lihmTodos = await as.lihm.get('/api/v1/todos?kind=task')
-  assert.ok(lihmTodos.body.items.some((i) => i.object_id === t.id && i.step === '延期审批'))
+  const extTodo = lihmTodos.body.items.find((i) => i.object_id === t.id && i.step === '延期审批')
+  assert.equal(extTodo.instance_id, x.pending_extension.instance_id)
+  // the instance is the item's: its people see it, others do not
+  const inst = await as.chenj.get(`/api/v1/workflows/instances/${extTodo.instance_id}`)
+  assert.equal(inst.status, 200)
+  assert.equal(inst.body.form.new_deadline, '2026-03-20')
+  assert.equal(inst.body.def_key, 'task_extension')
+  assert.equal((await as.xuf.get(`/api/v1/workflows/instances/${extTodo.instance_id}`)).status, 404)
+  assert.equal((await as.zhangjg.post(`/api/v1/workflows/instances/${extTodo.instance_id}/actions`, { action: 'approve' })).status, 403)
   x = await ok('lihm', t.id, 'approve_extension', { opinion: '同意' })
   assert.equal(x.deadline, '2026-03-20')
   assert.equal(x.orig_deadline, '2026-03-06')
@@ -201,10 +209,26 @@ test('延期: approved moves the deadline and counts; refused keeps it; late req
 
   await ok('chenj', t.id, 'request_extension', { opinion: '还需一周', new_deadline: '2026-03-27' })
   assert.equal((await act('lihm', t.id, 'refuse_extension')).status, 422) // reasons required
-  x = await ok('lihm', t.id, 'refuse_extension', { opinion: '时限不再延长' })
+  // refused on the engine's page: the item keeps its deadline
+  const inst2 = (await as.chenj.get(`/api/v1/tasks/${t.id}`)).body.pending_extension.instance_id
+  assert.equal((await as.lihm.post(`/api/v1/workflows/instances/${inst2}/actions`, { action: 'reject', opinion: '时限不再延长' })).status, 200)
+  x = (await as.chenj.get(`/api/v1/tasks/${t.id}`)).body
   assert.equal(x.deadline, '2026-03-20')
   assert.equal(x.extensions, 1)
+  assert.equal(x.pending_extension, null)
   assert.deepEqual(x.approvals.map((a) => a.state), ['approved', 'refused'])
+  assert.deepEqual(x.events.filter((ev) => ev.action.endsWith('_extension')).map((ev) => [ev.action, ev.actor_name]),
+    [['request_extension', '陈杰'], ['approve_extension', '李红梅'], ['request_extension', '陈杰'], ['refuse_extension', '李红梅']])
+  assert.equal(x.events.find((ev) => ev.action === 'approve_extension').detail, '2026-03-20')
+
+  // an extension still pending when the item is cancelled ends with it
+  await ok('chenj', t.id, 'request_extension', { opinion: '再申请', new_deadline: '2026-03-25' })
+  const inst3 = (await as.chenj.get(`/api/v1/tasks/${t.id}`)).body.pending_extension.instance_id
+  x = await ok('lihm', t.id, 'cancel', { opinion: '任务调整' })
+  assert.equal(x.state, 'cancelled')
+  assert.equal(x.approvals.at(-1).state, 'withdrawn')
+  assert.equal((await as.lihm.get(`/api/v1/workflows/instances/${inst3}`)).body.state, 'cancelled')
+  assert.ok(!(await as.lihm.get('/api/v1/todos?kind=task')).body.items.some((i) => i.instance_id === inst3))
 
   // late: the deadline (2026-02-27) passed before the request
   const late = (await as.zhaol.post('/api/v1/tasks', routine({ assigned_date: '2026-02-02', deadline: '2026-02-27', feedback: 'none' }))).body
@@ -214,9 +238,43 @@ test('延期: approved moves the deadline and counts; refused keeps it; late req
   assert.equal(r.status, 422)
   assert.match(r.body.error.message, /超过办理时限/)
   assert.equal((await as.chenj.get(`/api/v1/tasks/${late.id}`)).body.light, 'red')
+  assert.equal((await as.chenj.get(`/api/v1/tasks/${late.id}`)).body.approvals.length, 0) // never reached the engine
 })
 
-test('报备审批: a department files its own item; the office director approves or refuses', async () => {
+test('延期 returned for changes: resubmitted in time it is decided again, after the deadline it is refused', async () => {
+  const t = (await as.zhaol.post('/api/v1/tasks', routine({ deadline: '2026-03-06', feedback: 'none' }))).body
+  await ok('zhaol', t.id, 'assign')
+  await ok('chenj', t.id, 'sign')
+  let x = await ok('chenj', t.id, 'request_extension', { opinion: '需调取外单位材料', new_deadline: '2026-03-20' })
+  const inst = x.pending_extension.instance_id
+  const wf = (who, body) => as[who].post(`/api/v1/workflows/instances/${inst}/actions`, body)
+  assert.equal((await wf('lihm', { action: 'return', to: 'initiator', opinion: '请说明需调取哪些材料' })).status, 200)
+  x = (await as.chenj.get(`/api/v1/tasks/${t.id}`)).body
+  assert.equal(x.events.at(-1).action, 'return_extension')
+  assert.equal(x.pending_extension.instance_id, inst) // still open: the requester may send it again
+  // sent again in time with a new date: the leader decides the new request
+  assert.equal((await wf('chenj', { action: 'resubmit', form: { ...(await as.chenj.get(`/api/v1/workflows/instances/${inst}`)).body.form, new_deadline: '2026-03-13' } })).status, 200)
+  x = (await as.chenj.get(`/api/v1/tasks/${t.id}`)).body
+  assert.equal(x.pending_extension.new_deadline, '2026-03-13')
+  assert.equal((await wf('lihm', { action: 'return', to: 'initiator', opinion: '再补充' })).status, 200)
+  // the deadline passes before it is sent again: refused, the instance stays as it was
+  await clock('2026-03-09T09:00:00+08:00')
+  const late = await wf('chenj', { action: 'resubmit' })
+  assert.equal(late.status, 422)
+  assert.match(late.body.error.message, /超过办理时限/)
+  assert.equal((await as.chenj.get(`/api/v1/workflows/instances/${inst}`)).body.state, 'returned')
+  // the requester gives up: the request is withdrawn and the item can be reported
+  assert.equal((await wf('chenj', { action: 'cancel', opinion: '不再申请' })).status, 200)
+  x = (await as.chenj.get(`/api/v1/tasks/${t.id}`)).body
+  assert.equal(x.pending_extension, null)
+  assert.equal(x.approvals[0].state, 'withdrawn')
+  assert.equal(x.deadline, '2026-03-06')
+  assert.equal(x.extensions, 0)
+  await ok('chenj', t.id, 'report_done', { opinion: '已办结' })
+  await clock(START)
+})
+
+test('报备审批 on the approval engine: 办公室主任 审核, then the 分管领导 approves; refusals end it', async () => {
   assert.equal((await as.chenj.post('/api/v1/tasks', routine())).status, 403) // staff cannot
   let res = await as.liuy.post('/api/v1/tasks', routine({ lead_department: 'DEJCB', responsible_id: U.xuf, source: 'department' }))
   assert.equal(res.status, 422) // only the filer's own department
@@ -225,18 +283,44 @@ test('报备审批: a department files its own item; the office director approve
   const t = res.body
   assert.equal(t.state, 'filing')
   assert.equal(t.number, null)
+  assert.ok(t.pending_filing.instance_id > 0)
   assert.equal((await act('liuy', t.id, 'approve_filing')).status, 403)
+  assert.equal((await act('lihm', t.id, 'approve_filing')).status, 403) // not his step yet
   const todos = await as.wangq.get('/api/v1/todos?kind=task')
-  assert.ok(todos.body.items.some((i) => i.object_id === t.id && i.step === '报备审批'))
-  const x = await ok('wangq', t.id, 'approve_filing', { opinion: '同意纳入督办' })
+  const todo = todos.body.items.find((i) => i.object_id === t.id && i.step === '报备审核')
+  assert.ok(todo, JSON.stringify(todos.body.items))
+  assert.equal(todo.instance_id, t.pending_filing.instance_id) // the workbench opens the instance
+  let x = await ok('wangq', t.id, 'approve_filing', { opinion: '同意纳入督办' })
+  assert.equal(x.state, 'filing') // the 分管领导 decides next
+  assert.deepEqual(x.actions.map((a) => a.action).includes('approve_filing'), false)
+  const lihmTodo = (await as.lihm.get('/api/v1/todos?kind=task')).body.items.find((i) => i.object_id === t.id)
+  assert.equal(lihmTodo.step, '报备审批')
+  // the 分管领导 decides on the engine's own page: the listener applies it to the item
+  const res2 = await as.lihm.post(`/api/v1/workflows/instances/${t.pending_filing.instance_id}/actions`, { action: 'approve', opinion: '同意立项' })
+  assert.equal(res2.status, 200, JSON.stringify(res2.body))
+  x = (await as.liuy.get(`/api/v1/tasks/${t.id}`)).body
   assert.equal(x.state, 'registered')
   assert.match(x.number, /^督〔2026〕\d+号$/)
+  assert.equal(x.pending_filing, null)
+  assert.deepEqual(x.approvals.map((a) => [a.kind, a.state, a.decided_name]), [['filing', 'approved', '李红梅']])
+  assert.deepEqual(x.events.map((ev) => ev.action), ['file', 'approve_filing_step', 'approve_filing'])
+  assert.equal(x.events[2].opinion, '同意立项')
+  assert.ok(x.actions.some((a) => a.action === 'assign'))
 
   const r2 = (await as.liuy.post('/api/v1/tasks', routine({ source: 'department', title: '部门自报：整理内务' }))).body
   assert.equal((await act('wangq', r2.id, 'refuse_filing')).status, 422)
   const y = await ok('wangq', r2.id, 'refuse_filing', { opinion: '属部门日常工作，不纳入督办' })
   assert.equal(y.state, 'rejected')
   assert.equal(y.number, null)
+  assert.equal(y.events.at(-1).action, 'refuse_filing')
+
+  // the filer withdraws (cancels) the 报备 on the engine: the item is cancelled with it
+  const r3 = (await as.liuy.post('/api/v1/tasks', routine({ source: 'department', title: '部门自报：撤回的事项' }))).body
+  const c3 = await as.liuy.post(`/api/v1/workflows/instances/${r3.pending_filing.instance_id}/actions`, { action: 'cancel', opinion: '不再报备' })
+  assert.equal(c3.status, 200, JSON.stringify(c3.body))
+  const z = (await as.liuy.get(`/api/v1/tasks/${r3.id}`)).body
+  assert.equal(z.state, 'cancelled')
+  assert.equal(z.approvals[0].state, 'withdrawn')
 })
 
 test('numbers run per org and year without gaps', async () => {

@@ -86,7 +86,7 @@ test('forms are validated on the server with Chinese messages naming the field',
   const weekend = await start('chenj', 'outing', outing({ start_at: '2026-03-07T09:00:00+08:00', end_at: '2026-03-07T17:00:00+08:00' }))
   assert.match(weekend.body.error.message, /不在工作时间内/)
   assert.equal((await start('chenj', 'car', {})).body.error.field, 'def_key')
-  assert.equal(sql(srv.dbPath, "SELECT count(*) n FROM wf_instance"), '[{"n":0}]')
+  assert.equal(sql(srv.dbPath, "SELECT count(*) n FROM wf_instance WHERE module = 'approval'"), '[{"n":0}]')
 })
 
 test('leave of 3 days: department head, then 分管领导, approved without the 检察长', async () => {
@@ -289,10 +289,13 @@ test('我的申请: own instances with filters; 全院 for office and leaders on
   assert.ok(q.body.items.every((i) => i.title.includes('外出报备')))
   const dated = await as.chenj.get('/api/v1/workflows/instances?from=2026-03-03')
   assert.equal(dated.body.total, 0)
-  assert.equal((await as.xuf.get('/api/v1/workflows/instances')).body.total, 0)
+  // the demo's 发文 and 督办 approvals are the drafters' own too; the forms are chenj's alone
+  assert.equal((await as.xuf.get('/api/v1/workflows/instances?module=approval')).body.total, 0)
+  assert.ok((await as.xuf.get('/api/v1/workflows/instances?module=outgoing')).body.total > 0)
   assert.equal((await as.xuf.get('/api/v1/workflows/instances?scope=all')).status, 403)
-  const all = await as.wangq.get('/api/v1/workflows/instances?scope=all&limit=200')
-  assert.equal(all.body.total, mine.body.total)
+  const all = await as.wangq.get('/api/v1/workflows/instances?scope=all&module=approval&limit=200')
+  const mineForms = await as.chenj.get('/api/v1/workflows/instances?module=approval')
+  assert.equal(all.body.total, mineForms.body.total)
   assert.equal((await as.chenj.get('/api/v1/workflows/instances?state=lost')).status, 400)
 })
 
@@ -365,8 +368,9 @@ test('calendar: stored per org, edited by the office director or sysadmin, drive
 test('every action is audited with its instance, refusals included', async () => {
   const rows = JSON.parse(sql(srv.dbPath, "SELECT action, result, count(*) n FROM audit_log WHERE object_type = 'wf_instance' GROUP BY action, result"))
   const byKey = Object.fromEntries(rows.map((r) => [`${r.action} ${r.result}`, r.n]))
-  const acted = JSON.parse(sql(srv.dbPath, "SELECT count(*) n FROM wf_history WHERE actor IS NOT NULL AND event NOT IN ('submit')"))[0].n
-  const started = JSON.parse(sql(srv.dbPath, 'SELECT count(*) n FROM wf_instance'))[0].n
+  // the forms' instances: the demo's 发文 and 督办 ones were acted on by their own modules
+  const acted = JSON.parse(sql(srv.dbPath, "SELECT count(*) n FROM wf_history h JOIN wf_instance i ON i.id = h.instance_id WHERE i.module = 'approval' AND h.actor IS NOT NULL AND h.event NOT IN ('submit')"))[0].n
+  const started = JSON.parse(sql(srv.dbPath, "SELECT count(*) n FROM wf_instance WHERE module = 'approval'"))[0].n
   assert.equal(byKey['workflow.action ok'], acted)
   assert.equal(byKey['workflow.start ok'], started)
   assert.ok(byKey['workflow.action fail:forbidden'] >= 3)

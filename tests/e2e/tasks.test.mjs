@@ -1,6 +1,6 @@
 // 督察督办 in the browser, on the demo 院:
 //  1. the clerk 立项 a routine item through the form and 交办 it; the responsible 干警 签收, reports
-//     progress and 报结; the clerk passes the 初审; the 分管领导 closes it (办结销号);
+//     progress with an attachment and 报结; the clerk passes the 初审; the 分管领导 closes it (办结销号);
 //  2. the chief opens the 领导驾驶舱: three ECharts charts draw, and a link under a chart opens the
 //     list behind it with the same count. Screenshots under build/e2e/.
 import { test, before, after } from 'node:test'
@@ -78,8 +78,17 @@ test('立项 → 交办 → 签收 → 进展 → 报结 → 初审 → 销号 t
   await act(page, '签收')
   await page.getByText('办理中').first().waitFor()
   await page.getByLabel('进展情况', { exact: true }).fill('已拟定活动方案，报院领导审定。')
+  await page.getByLabel('选择进展附件', { exact: true }).setInputFiles({
+    name: '开放日活动方案.txt', mimeType: 'text/plain', buffer: Buffer.from('检察开放日活动方案（草案）\n'),
+  })
   await page.getByRole('button', { name: '报送进展' }).click()
   await page.getByText('已拟定活动方案，报院领导审定。').first().waitFor()
+  // the attachment is listed with the report and downloads for the people of the item
+  const file = page.getByRole('list', { name: '附件' }).getByRole('link', { name: '开放日活动方案.txt' })
+  await file.waitFor()
+  const got = await page.request.get(new URL(await file.getAttribute('href'), srv.url).href)
+  assert.equal(got.status(), 200)
+  assert.match(await got.text(), /检察开放日活动方案/)
   await act(page, '报结', '开放日已举办，邀请代表委员12人，活动总结已报送。')
   await page.getByText('已报结待初审').first().waitFor()
   await signOut(page)

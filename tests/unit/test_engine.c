@@ -1259,6 +1259,11 @@ static void test_action_from_json(void **state)
 	assert_int_equal(act.kind, WF_ACT_RETURN);
 	assert_int_equal(act.to_step, 1);
 	assert_string_equal(act.opinion, "退");
+	assert_int_equal(act.behalf, 0);
+	json_decref(body);
+	body = json_loads("{\"action\":\"approve\",\"on_behalf_of\":5}", 0, NULL);
+	assert_int_equal(wf_action_from_json(def, body, &act, &e), 0);
+	assert_int_equal(act.behalf, 5);
 	json_decref(body);
 	static const char *const bad[] = {
 	    "{\"action\":\"tick\"}",
@@ -1268,6 +1273,8 @@ static void test_action_from_json(void **state)
 	    "{\"action\":\"approve\",\"next_assignees\":[0]}",
 	    "{\"opinion\":\"同意\"}",
 	    "{\"action\":\"approve\",\"opinion\":5}",
+	    "{\"action\":\"approve\",\"on_behalf_of\":0}",
+	    "{\"action\":\"approve\",\"on_behalf_of\":\"3\"}",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		body = json_loads(bad[i], 0, NULL);
@@ -1321,6 +1328,114 @@ static struct wf_instance *apply_ok(const struct wf_def *def, const struct wf_in
 	struct wf_instance *out = wf_result_take_instance(&r);
 	wf_result_free(&r);
 	return out;
+}
+
+/* 代: an approval on a holder's authority completes the holder's item; the history names the
+ * actor with the holder as target. Only approve may be done so, never for oneself, and only for
+ * someone who holds pending work. */
+static void test_behalf(void **state)
+{
+	struct wf_def *def;
+	struct err e = ERR_INIT;
+	json_t *form = json_pack("{s:i}", "days", 5);
+	struct wf_action act = {.kind = WF_ACT_SUBMIT,
+	                        .actor = 1,
+	                        .at = 1772413200,
+	                        .form = form,
+	                        .initiator_dept = 10};
+	struct wf_instance *i1;
+	struct wf_result r;
+
+	(void)state;
+	assert_int_equal(wf_def_parse(DEF_SINGLE, strlen(DEF_SINGLE), &def, &e), 0);
+	i1 = apply_ok(def, NULL, &act, NULL);
+	act = (struct wf_action){.kind = WF_ACT_APPROVE, .actor = 3, .at = 1772416800};
+	assert_int_equal(wf_apply(def, i1, &act, &resolver, NULL, &r, &e), -1); /* holds nothing */
+	assert_int_equal(e.kind, ERR_FORBIDDEN);
+	act.behalf = 3;
+	err_clear(&e);
+	assert_int_equal(wf_apply(def, i1, &act, &resolver, NULL, &r, &e), -1);
+	assert_string_equal(e.field, "on_behalf_of");
+	act.behalf = 2;
+	act.kind = WF_ACT_RETURN;
+	act.opinion = "退回";
+	err_clear(&e);
+	assert_int_equal(wf_apply(def, i1, &act, &resolver, NULL, &r, &e), -1);
+	assert_string_equal(e.field, "on_behalf_of");
+	act.behalf = 21; /* holds nothing either */
+	act.kind = WF_ACT_APPROVE;
+	err_clear(&e);
+	assert_int_equal(wf_apply(def, i1, &act, &resolver, NULL, &r, &e), -1);
+	assert_int_equal(e.kind, ERR_FORBIDDEN);
+	act.behalf = 2;
+	err_clear(&e);
+	assert_int_equal(wf_apply(def, i1, &act, &resolver, NULL, &r, &e), 0);
+	assert_int_equal(r.inst->state, WF_APPROVED);
+	assert_string_equal(wf_event_name(r.history[0].event), "approve");
+	assert_int_equal(r.history[0].actor, 3);
+	assert_int_equal(r.history[0].target, 2);
+	assert_int_equal(r.inst->items[0].user, 2);
+	assert_int_equal(r.inst->items[0].outcome, WF_OUT_APPROVED);
+	wf_result_free(&r);
+	wf_instance_free(i1);
+	wf_def_free(def);
+	json_decref(form);
+}
+
+/* Choices made in advance for "chosen" steps are used when the step activates; an approver's own
+ * choice replaces them; a preset may name the first step. */
+static void test_presets(void **state)
+{
+	struct wf_def *def, *def1;
+	struct err e = ERR_INIT;
+	json_t *form = json_object();
+	struct wf_choice pick = {.step = 1, .n = 1, .users = {6}};
+	struct wf_action act = {.kind = WF_ACT_SUBMIT,
+	                        .actor = 1,
+	                        .at = 1772413200,
+	                        .form = form,
+	                        .initiator_dept = 10,
+	                        .n_presets = 1,
+	                        .presets = &pick};
+	struct wf_instance *i1, *i2;
+	char pending[256];
+	struct wf_result r;
+
+	(void)state;
+	assert_int_equal(wf_def_parse(DEF_CHOSEN, strlen(DEF_CHOSEN), &def, &e), 0);
+	i1 = apply_ok(def, NULL, &act, NULL);
+	act = (struct wf_action){.kind = WF_ACT_APPROVE, .actor = 2, .at = 1772416800};
+	i2 = apply_ok(def, i1, &act, NULL);
+	pending_string(i2, pending, sizeof pending);
+	assert_string_equal(pending, "6");
+	wf_instance_free(i2);
+	act.n_next = 1; /* the head picks someone else: that wins */
+	act.next[0] = 5;
+	i2 = apply_ok(def, i1, &act, NULL);
+	pending_string(i2, pending, sizeof pending);
+	assert_string_equal(pending, "5");
+	wf_instance_free(i2);
+	wf_instance_free(i1);
+	/* presets only on a submit, and only for "chosen" steps */
+	act = (struct wf_action){
+	    .kind = WF_ACT_APPROVE, .actor = 2, .n_presets = 1, .presets = &pick};
+	assert_int_equal(wf_apply(def, NULL, &act, &resolver, NULL, &r, &e), -1);
+	pick.step = 0;
+	act = (struct wf_action){
+	    .kind = WF_ACT_SUBMIT, .actor = 1, .form = form, .n_presets = 1, .presets = &pick};
+	err_clear(&e);
+	assert_int_equal(wf_apply(def, NULL, &act, &resolver, NULL, &r, &e), -1);
+	assert_int_equal(e.kind, ERR_INTERNAL);
+	/* the first step of a countersign chosen in advance */
+	assert_int_equal(wf_def_parse(DEF_CHOSEN_FIRST, strlen(DEF_CHOSEN_FIRST), &def1, &e), 0);
+	pick = (struct wf_choice){.step = 0, .n = 2, .users = {3, 6}};
+	i1 = apply_ok(def1, NULL, &act, NULL);
+	pending_string(i1, pending, sizeof pending);
+	assert_string_equal(pending, "3,6");
+	wf_instance_free(i1);
+	wf_def_free(def1);
+	wf_def_free(def);
+	json_decref(form);
 }
 
 /* Two approvers load the same state at once. Each apply succeeds on its own copy; the store's
@@ -1409,7 +1524,7 @@ static void test_next_timer(void **state)
 int main(void)
 {
 	size_t n = sizeof scenarios / sizeof scenarios[0];
-	struct CMUnitTest *tests = calloc(n + 12, sizeof *tests);
+	struct CMUnitTest *tests = calloc(n + 16, sizeof *tests);
 	size_t k = 0;
 	int rc;
 
@@ -1430,6 +1545,8 @@ int main(void)
 	tests[k++] = (struct CMUnitTest)cmocka_unit_test(test_opinion_limit);
 	tests[k++] = (struct CMUnitTest)cmocka_unit_test(test_race_retry);
 	tests[k++] = (struct CMUnitTest)cmocka_unit_test(test_next_timer);
+	tests[k++] = (struct CMUnitTest)cmocka_unit_test(test_behalf);
+	tests[k++] = (struct CMUnitTest)cmocka_unit_test(test_presets);
 	rc = _cmocka_run_group_tests("engine", tests, k, NULL, NULL);
 	free(tests);
 	return rc;

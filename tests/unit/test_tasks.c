@@ -13,6 +13,7 @@
 #include "db/db.h"
 #include "org/org.h"
 #include "tasks/tasks_private.h"
+#include "workflow/wf_store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,14 +36,44 @@ static void assert_date(int got, const char *want)
 	assert_string_equal(buf, want);
 }
 
-/* ---- lights: pure calendar arithmetic (the builtin 2026 schedule) ---- */
+/* ---- lights: calendar arithmetic on an org without an edited calendar (the official 2026
+ * schedule built in) ---- */
+
+static char cal_dir[64];
+static struct db *cal_db; /* an empty migrated store: org 1 has no stored calendar */
+
+static int cal_setup(void **state)
+{
+	struct err e = ERR_INIT;
+	char path[128];
+
+	(void)state;
+	snprintf(cal_dir, sizeof cal_dir, "/tmp/jw-tasks-cal-XXXXXX");
+	if (mkdtemp(cal_dir) == NULL)
+		return -1;
+	snprintf(path, sizeof path, "%s/c.db", cal_dir);
+	cal_db = db_open(path, &e);
+	return cal_db == NULL || db_migrate(cal_db, &e) ? -1 : 0;
+}
+
+static int cal_teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	db_close(cal_db);
+	wf_calendar_release_all();
+	wf_def_cache_clear();
+	snprintf(cmd, sizeof cmd, "rm -rf %s", cal_dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
 
 static int yellow(const char *assigned, const char *deadline)
 {
 	struct err e = ERR_INIT;
 	int y = 0;
 
-	assert_int_equal(task_yellow_from(NULL, 1, D(assigned), D(deadline), &y, &e), 0);
+	assert_int_equal(task_yellow_from(cal_db, 1, D(assigned), D(deadline), &y, &e), 0);
 	return y;
 }
 
@@ -98,9 +129,9 @@ static void light_twenty_percent(void **state)
 
 	(void)state;
 	assert_date(y, "2026-06-06");
-	assert_int_equal(task_workdays(NULL, 1, D("2026-06-06"), D("2026-06-30"), &r, &e), 0);
+	assert_int_equal(task_workdays(cal_db, 1, D("2026-06-06"), D("2026-06-30"), &r, &e), 0);
 	assert_int_equal(r, 16);
-	assert_int_equal(task_workdays(NULL, 1, D("2026-06-05"), D("2026-06-30"), &r, &e), 0);
+	assert_int_equal(task_workdays(cal_db, 1, D("2026-06-05"), D("2026-06-30"), &r, &e), 0);
 	assert_int_equal(r, 17);
 }
 
@@ -124,19 +155,19 @@ static void report_due_dates(void **state)
 	int d = 0;
 
 	(void)state;
-	assert_int_equal(task_report_due(NULL, 1, FB_WEEKLY, D("2026-03-02"), 1, &d, &e), 0);
+	assert_int_equal(task_report_due(cal_db, 1, FB_WEEKLY, D("2026-03-02"), 1, &d, &e), 0);
 	assert_date(d, "2026-03-09");
 	/* monthly from the 31st: clamped to the month's end; 2/28 is a 调休 working Saturday */
-	assert_int_equal(task_report_due(NULL, 1, FB_MONTHLY, D("2026-01-31"), 1, &d, &e), 0);
+	assert_int_equal(task_report_due(cal_db, 1, FB_MONTHLY, D("2026-01-31"), 1, &d, &e), 0);
 	assert_date(d, "2026-02-28");
-	assert_int_equal(task_report_due(NULL, 1, FB_MONTHLY, D("2026-01-31"), 2, &d, &e), 0);
+	assert_int_equal(task_report_due(cal_db, 1, FB_MONTHLY, D("2026-01-31"), 2, &d, &e), 0);
 	assert_date(d, "2026-03-31");
-	assert_int_equal(task_report_due(NULL, 1, FB_QUARTERLY, D("2026-01-01"), 1, &d, &e), 0);
+	assert_int_equal(task_report_due(cal_db, 1, FB_QUARTERLY, D("2026-01-01"), 1, &d, &e), 0);
 	assert_date(d, "2026-04-01");
 	/* a due date in the 国庆 holiday moves to the next working day */
-	assert_int_equal(task_report_due(NULL, 1, FB_WEEKLY, D("2026-09-24"), 1, &d, &e), 0);
+	assert_int_equal(task_report_due(cal_db, 1, FB_WEEKLY, D("2026-09-24"), 1, &d, &e), 0);
 	assert_date(d, "2026-10-08");
-	assert_int_equal(task_report_due(NULL, 1, FB_NONE, D("2026-09-24"), 1, &d, &e), 0);
+	assert_int_equal(task_report_due(cal_db, 1, FB_NONE, D("2026-09-24"), 1, &d, &e), 0);
 	assert_int_equal(d, 0);
 }
 
@@ -195,6 +226,11 @@ static int setup_world(void **state)
 	if (db_execf(w->db, &e, "UPDATE department SET leader_id = $1 WHERE org_id = $2", "II",
 	             w->leader.user_id, w->org) < 0)
 		return -1;
+	/* the approvals run on the engine: the module's listener, as its .start registers it;
+	 * this org's calendar is loaded afresh from this store */
+	wf_calendar_release_all();
+	if (tasks_engine_register())
+		return -1;
 	*state = w;
 	return 0;
 }
@@ -206,6 +242,8 @@ static int teardown_world(void **state)
 
 	tasks_clock_set(0);
 	db_close(w->db);
+	wf_calendar_release_all();
+	wf_def_cache_clear();
 	snprintf(cmd, sizeof cmd, "rm -rf %s", w->dir);
 	free(w);
 	return system(cmd) == 0 ? 0 : -1;
@@ -576,6 +614,43 @@ static void reminders_exactly_once(void **state)
 	    1);
 }
 
+/* The org's calendar decides the light: making Thursday 03-19 a holiday moves the yellow of an
+ * item due Friday 03-20 from 03-19 back to 03-18 (item and part), once the lights are synced;
+ * a second sync finds nothing to do. */
+static void calendar_edit_moves_lights(void **state)
+{
+	struct world *w = *state;
+	struct err e = ERR_INIT;
+	json_t *body = json_loads(workday_builtin_json(2026), 0, NULL);
+	int changed = -1;
+	struct task_row t;
+	bool found;
+	int64_t id, part_yellow;
+
+	id = routine(w, SRC_KEY_WORK, "2026-03-02", "2026-03-20", w->dept_a, &w->staff_a);
+	handle_to(w, id, &w->staff_a, "2026-03-02");
+	assert_int_equal(tasks_calendar_sync(w->db, &changed, &e), 0); /* first sync: signature */
+	assert_int_equal(changed, 0);
+	assert_int_equal(task_load(w->db, w->org, id, &t, &found, &e), 0);
+	assert_date(t.yellow_from, "2026-03-19");
+
+	assert_non_null(body);
+	json_object_del(body, "year");
+	json_array_append_new(json_object_get(body, "holidays"), json_string("2026-03-19"));
+	assert_int_equal(wf_calendar_put(w->db, w->org, 2026, body, w->director.user_id, &e), 0);
+	json_decref(body);
+	assert_int_equal(tasks_calendar_sync(w->db, &changed, &e), 0);
+	assert_int_equal(changed, 2); /* the item and its part */
+	assert_int_equal(task_load(w->db, w->org, id, &t, &found, &e), 0);
+	assert_date(t.yellow_from, "2026-03-18");
+	part_yellow = count(w->db, "SELECT yellow_from FROM task_part WHERE task_id = $1", id);
+	assert_date((int)part_yellow, "2026-03-18");
+	assert_int_equal(task_light(t.state, t.deadline, t.yellow_from, 0, D("2026-03-18")),
+	                 LIGHT_YELLOW);
+	assert_int_equal(tasks_calendar_sync(w->db, &changed, &e), 0);
+	assert_int_equal(changed, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -588,7 +663,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(statistics_fixture, setup_world, teardown_world),
 	    cmocka_unit_test_setup_teardown(life_refusals, setup_world, teardown_world),
 	    cmocka_unit_test_setup_teardown(reminders_exactly_once, setup_world, teardown_world),
+	    cmocka_unit_test_setup_teardown(calendar_edit_moves_lights, setup_world,
+	                                    teardown_world),
 	};
 
-	return cmocka_run_group_tests_name("tasks", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("tasks", tests, cal_setup, cal_teardown);
 }

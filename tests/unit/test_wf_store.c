@@ -68,7 +68,8 @@ static int heard_visible(struct db *d, const struct principal *p, int64_t object
 	return 0;
 }
 
-static const struct wf_listener listener = {"testdoc", heard_changed, heard_visible};
+static const struct wf_listener listener = {
+    .module = "testdoc", .changed = heard_changed, .visible = heard_visible};
 
 /* --- the org --- */
 
@@ -481,6 +482,113 @@ static void test_a_module_seeds_its_own_definition(void **state)
 	    count("SELECT count(*) FROM todo WHERE instance_id = $1 AND state = 'pending'", id), 2);
 }
 
+/* --- a module that picks people in advance, hears every action and lets the chief act for others
+ */
+
+static int n_every;
+static int64_t last_behalf;
+
+static int every_changed(struct db *d, const struct wf_change *c, struct err *e)
+{
+	(void)d;
+	(void)e;
+	n_every++;
+	last_behalf = c->behalf;
+	return 0;
+}
+
+static int chief_acts_for(struct db *d, const struct principal *who, int64_t object_id,
+                          const char *step_id, int64_t holder, bool *okp, struct err *e)
+{
+	(void)d;
+	(void)e;
+	(void)object_id;
+	*okp = (who->roles & ROLE_CHIEF) && strcmp(step_id, "cs") == 0;
+	return 0;
+}
+
+static const struct wf_listener every_listener = {
+    .module = "presetdoc",
+    .changed = every_changed,
+    .may_act_for = chief_acts_for,
+    .every_action = true,
+};
+
+static void test_presets_updates_and_acting_for_someone(void **state)
+{
+	static const char def[] =
+	    "{\"key\":\"pre\",\"name\":\"预选会签\",\"steps\":[{\"id\":\"dept\","
+	    "\"name\":\"部门审核\",\"kind\":\"single\",\"assignee\":{\"rule\":\"dept_head\"}},"
+	    "{\"id\":\"cs\",\"name\":\"会签\",\"kind\":\"countersign\",\"assignee\":{\"rule\":"
+	    "\"chosen\",\"from\":{\"rule\":\"role\",\"role\":\"院领导\"}},"
+	    "\"condition\":{\"field\":\"cs\",\"op\":\"==\",\"value\":true}}]}";
+	struct principal s = as(staff, dept_a, ROLE_STAFF), h = as(head, dept_a, ROLE_DEPT_HEAD),
+	                 c = as(chief, dept_b, ROLE_CHIEF);
+	int64_t one[1] = {leader}, both[2] = {leader, chief}, wrong[1] = {staff}, id = 0;
+	struct wf_preset p[2] = {{"cs", 1, one}, {"nope", 1, wrong}};
+	struct err e = ERR_INIT;
+	struct wf_view v;
+	json_t *f = json_pack("{s:b}", "cs", 1);
+
+	(void)state;
+	if (wf_listener_for("presetdoc") == NULL)
+		assert_int_equal(wf_register_listener(&every_listener), 0);
+	ok(db_begin(db, &e), &e);
+	ok(wf_def_seed(db, org, def, &e), &e);
+	/* someone outside the step's allowed set is refused */
+	p[0].users = wrong;
+	assert_int_equal(wf_start_preset(db, &s, "pre", "presetdoc", 91, "预选", f, p, 2, &id, &e),
+	                 -1);
+	assert_int_equal(e.kind, ERR_VALIDATION);
+	err_clear(&e);
+	p[0].users = one; /* the preset of a step the chain lacks is ignored */
+	ok(wf_start_preset(db, &s, "pre", "presetdoc", 91, "预选", f, p, 2, &id, &e), &e);
+	ok(db_commit(db, &e), &e);
+	ok(wf_view(db, &h, id, &v, &e), &e);
+	assert_true(v.holds);
+	assert_string_equal(v.step_id, "dept");
+	assert_string_equal(v.def_key, "pre");
+	ok(wf_view(db, &s, id, &v, &e), &e);
+	assert_false(v.holds);
+	assert_true(v.may_withdraw && v.may_cancel && !v.may_resubmit);
+	/* the object changed: both leaders countersign */
+	p[0].n = 2;
+	p[0].users = both;
+	ok(db_begin(db, &e), &e);
+	ok(wf_update(db, org, id, NULL, p, 1, &e), &e);
+	ok(db_commit(db, &e), &e);
+	assert_int_equal(count("SELECT version FROM wf_instance WHERE id = $1", id), v.version + 1);
+	ok(act(&h, id, "{\"action\":\"approve\"}", &e), &e);
+	assert_int_equal(
+	    count("SELECT count(*) FROM todo WHERE instance_id = $1 AND state = 'pending'", id), 2);
+	/* acting for the 分管领导: only as the listener allows */
+	n_every = 0;
+	char body[96];
+	snprintf(body, sizeof body, "{\"action\":\"approve\",\"on_behalf_of\":%lld}",
+	         (long long)leader);
+	assert_int_equal(act(&h, id, body, &e), -1);
+	assert_int_equal(e.kind, ERR_FORBIDDEN);
+	err_clear(&e);
+	ok(act(&c, id, body, &e), &e);
+	/* a countersign vote changes neither state nor step, and this listener hears it */
+	assert_int_equal(n_every, 1);
+	assert_int_equal(last_behalf, leader);
+	assert_int_equal(pending_of(id), chief);
+	assert_int_equal(count("SELECT count(*) FROM wf_history WHERE instance_id = $1"
+	                       " AND event = 'approve' AND actor = target",
+	                       id),
+	                 0);
+	ok(act(&c, id, "{\"action\":\"approve\"}", &e), &e);
+	assert_int_equal(
+	    count("SELECT count(*) FROM wf_instance WHERE id = $1 AND state = 'approved'", id), 1);
+	/* an instance that ended takes no update */
+	ok(db_begin(db, &e), &e);
+	assert_int_equal(wf_update(db, org, id, f, NULL, 0, &e), -1);
+	assert_int_equal(e.kind, ERR_CONFLICT);
+	db_rollback(db);
+	json_decref(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -492,6 +600,7 @@ int main(void)
 	    cmocka_unit_test(test_timers_fire_once_across_a_reopened_store),
 	    cmocka_unit_test(test_calendar_swaps_on_change),
 	    cmocka_unit_test(test_a_module_seeds_its_own_definition),
+	    cmocka_unit_test(test_presets_updates_and_acting_for_someone),
 	};
 
 	return cmocka_run_group_tests_name("wf_store", tests, setup, teardown);

@@ -21,6 +21,8 @@ import { TASK_PAGES } from './modules/tasks/pages'
 import { WORKFLOW_PAGES } from './modules/workflow/pages'
 import { DOC_PAGES } from './modules/docs/pages'
 import { SEARCH_PAGES } from './modules/search/pages'
+import { NUMBERING_PAGES } from './modules/numbering/pages'
+import { LIBRARY_PAGES } from './modules/library/pages'
 
 export interface MenuGroup {
   key: string
@@ -89,6 +91,8 @@ export const PAGES: readonly PageRow[] = [
   ...SEARCH_PAGES,
   ...WORKFLOW_PAGES,
   ...DOC_PAGES,
+  ...NUMBERING_PAGES,
+  ...LIBRARY_PAGES,
 ]
 
 export interface MenuLink {

@@ -180,6 +180,8 @@ export interface OutgoingDetail extends OutgoingRow {
     incoming_id: number | null
   }[]
   attachments: Attachment[]
+  /** the approval instance on the shared engine (its timeline, 转办/加签/撤回/催办), null before 送审 */
+  instance_id: number | null
   actions: string[]
   editable: boolean
 }

@@ -59,6 +59,13 @@ export interface TaskEvent {
   detail: string
 }
 
+export interface ReportFile {
+  id: number
+  name: string
+  size: number
+  type: string
+}
+
 export interface TaskReport {
   id: number
   part_id: number | null
@@ -66,6 +73,7 @@ export interface TaskReport {
   content: string
   report_date: string
   created_at: string
+  files: ReportFile[]
 }
 
 export interface TaskReminder {
@@ -89,6 +97,7 @@ export interface TaskApproval {
   opinion: string
   created_at: string
   decided_at: string | null
+  instance_id: number | null // the approval on the shared engine (/workflow/instances/:id)
 }
 
 export interface TaskAction {
@@ -107,7 +116,8 @@ export interface TaskDetail extends TaskRow {
   orig_deadline: string
   filed: boolean
   created_at: string
-  pending_extension: { id: number; old_deadline: string; new_deadline: string } | null
+  pending_extension: { id: number; instance_id: number; old_deadline: string; new_deadline: string } | null
+  pending_filing: { id: number; instance_id: number } | null
   supervisors: { id: number; name: string; passed_at: string | null }[]
   parts: TaskPart[]
   events: TaskEvent[]
@@ -236,7 +246,8 @@ export const tasksApi = {
     id: number,
     b: { action: string; opinion?: string; new_deadline?: string; part_id?: number; version?: number },
   ) => api.post<TaskDetail>(`/tasks/${id}/actions`, b),
-  report: (id: number, content: string) => api.post<TaskReport>(`/tasks/${id}/reports`, { content }),
+  report: (id: number, content: string, attachments: number[] = []) =>
+    api.post<TaskReport>(`/tasks/${id}/reports`, attachments.length ? { content, attachments } : { content }),
   board: (q: Query) => api.get<Board>('/tasks/board', q),
   stats: (from: string, to: string) => api.get<Stats>('/tasks/stats', { from, to }),
   dashboard: (year: number) => api.get<Dashboard>('/tasks/dashboard', { year }),
@@ -248,8 +259,13 @@ export const LIGHT_COLORS: Record<Light, string> = { green: '#2e9d4f', yellow: '
 export const EVENT_NAMES: Record<string, string> = {
   create: '立项',
   file: '报备',
-  approve_filing: '报备审批通过',
+  approve_filing: '报备审批通过，立项',
+  approve_filing_step: '报备审核通过',
   refuse_filing: '报备未获批准',
+  return_filing: '报备退回修改',
+  resubmit_filing: '报备重新提交',
+  recall_filing: '报备撤回',
+  withdraw_filing: '报备撤销',
   assign: '交办',
   sign: '签收',
   report: '报送进展',
@@ -262,10 +278,17 @@ export const EVENT_NAMES: Record<string, string> = {
   request_extension: '延期申请',
   approve_extension: '延期批准',
   refuse_extension: '延期不予批准',
+  approve_extension_step: '延期审核通过',
+  return_extension: '延期申请退回修改',
+  resubmit_extension: '延期申请重新提交',
+  recall_extension: '延期申请撤回',
+  withdraw_extension: '延期申请撤销',
   remind: '催办',
   auto_remind: '自动提醒',
   cancel: '撤销',
 }
+
+export const TASK_REPORT_FILES_MAX = 10 // src/tasks/tasks.h
 
 export const REMINDER_NAMES: Record<string, string> = {
   near_due: '临期提醒',
