@@ -6,7 +6,7 @@
 CC      ?= cc
 BUILD   ?= build
 PKGS    := libmicrohttpd sqlite3 libpq jansson libsodium libcrypto opencc icu-uc icu-i18n \
-           pangocairo cairo-pdf fontconfig xlsxwriter libmagic
+           pangocairo cairo-pdf fontconfig zlib libmagic
 CFLAGS  ?= -O2 -g
 override CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
            -fno-strict-aliasing -Isrc -I$(BUILD)/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

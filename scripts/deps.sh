@@ -7,7 +7,7 @@ set -eu
 
 RUN_PKGS="build-essential pkg-config
 libmicrohttpd-dev libsqlite3-dev sqlite3 libpq-dev libjansson-dev libsodium-dev libssl-dev
-libopencc-dev opencc libicu-dev libcairo2-dev libpango1.0-dev libxlsxwriter-dev libmagic-dev
+libopencc-dev opencc libicu-dev libcairo2-dev libpango1.0-dev zlib1g-dev libmagic-dev
 fonts-noto-cjk fonts-arphic-ukai texlive-lang-chinese"
 
 CHECK_PKGS="libcmocka-dev poppler-utils chromium wrk nginx-light postgresql python3 curl

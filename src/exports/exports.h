@@ -18,8 +18,8 @@
  *     GET /api/v1/calendar/{secret}.ics     public: the secret is the credential
  *
  * Excel helper. export_xlsx_query() steps a prepared statement row by row into a workbook written
- * by src/render/xlsx.c (libxlsxwriter in constant-memory mode) to a temporary file that is
- * unlinked as soon as it is complete, and hands the open descriptor to the server
+ * by src/render/xlsx.c (a streaming writer: the sheet XML is deflated as it goes) to a temporary
+ * file that is unlinked as soon as it is complete, and hands the open descriptor to the server
  * (req_send_fd), so memory stays flat whatever the number of rows and nothing is left on disk.
  * The statement belongs to the caller (cached: it is reset here, not finalised).
  *

@@ -1,7 +1,7 @@
 /*
  * xlsx_stream.c - a prepared statement, row by row, into an Excel sheet sent as the response
- * (exports.h). Memory stays flat: libxlsxwriter's constant-memory mode flushes each row to its
- * own temporary file, and the finished workbook goes to the client from an unlinked file.
+ * (exports.h). Memory stays flat: src/render/xlsx.c deflates each row into the workbook file as it
+ * comes, and the finished workbook goes to the client from an unlinked file.
  */
 #include "exports/exports.h"
 #include "core/log.h"
@@ -115,8 +115,8 @@ int export_xlsx_query(struct req *r, const char *filename, const char *sheet,
 		row_fn = export_row_default;
 		arg = (void *)cols;
 	}
-	/* A named file because libxlsxwriter writes by path; our descriptor keeps the inode after
-	 * the name is removed below, whatever happens in between. */
+	/* A named file because xlsx_open() takes a path (and truncates this same inode); our
+	 * descriptor keeps the inode after the name is removed below, whatever happens between. */
 	snprintf(path, sizeof path, "%s/jianwu-xlsx-XXXXXX", tmp_dir());
 	fd = mkstemp(path);
 	if (fd < 0) {

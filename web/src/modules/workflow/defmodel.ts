@@ -121,8 +121,11 @@ export function newStep(n: number): StepModel {
 }
 
 // Numbers stay numbers in conditions (days > 3 compares numerically on the server).
+// The text box holds every kind of value; conditions compare typed JSON, so "true"/"false" become
+// booleans and numerals numbers (a string "true" would never equal a boolean form field).
 function condValue(v: string): unknown {
   const t = v.trim()
+  if (t === 'true' || t === 'false') return t === 'true'
   return t !== '' && !Number.isNaN(Number(t)) ? Number(t) : t
 }
 

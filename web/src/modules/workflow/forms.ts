@@ -53,6 +53,44 @@ const LABELS: Record<string, Record<string, string>> = {
   },
 }
 
+// Approvals that modules start for their own objects (发文 签发, 督办 延期/报备): their form fields
+// are labelled here too, so the instance page never shows raw keys.
+const MODULE_LABELS: Record<string, Record<string, string>> = {
+  outgoing: {
+    direction: '行文方向',
+    department_id: '主办科室',
+    countersign_count: '会签部门数',
+    countersign_departments: '会签部门',
+  },
+  task_extension: {
+    number: '督办编号',
+    title: '督办事项',
+    reason: '延期理由',
+    old_deadline: '原办理时限',
+    new_deadline: '申请延至',
+    days: '延长天数',
+    extensions: '已延期次数',
+    task_id: '事项序号',
+  },
+  task_filing: {
+    title: '报备事项',
+    lead_department: '牵头部门',
+    assigned_date: '交办日期',
+    deadline: '办理时限',
+    type: '类型',
+    content: '事项内容',
+    task_id: '事项序号',
+  },
+}
+Object.assign(LABELS, MODULE_LABELS)
+
+// Where a module's object lives in the UI (the instance page links to it).
+export const MODULE_OBJECT_PATHS: Record<string, string> = {
+  outgoing: '/outgoing',
+  incoming: '/incoming',
+  task: '/tasks',
+}
+
 export function fieldLabel(key: string, field: string): string {
   return LABELS[key]?.[field] ?? field
 }
