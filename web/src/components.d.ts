@@ -11,6 +11,8 @@ export {}
 /* prettier-ignore */
 declare module 'vue' {
   export interface GlobalComponents {
+    ActionToolbar: typeof import('./components/ActionToolbar.vue')['default']
+    AttachmentList: typeof import('./components/AttachmentList.vue')['default']
     CalendarFeeds: typeof import('./components/CalendarFeeds.vue')['default']
     DepartmentDialog: typeof import('./components/DepartmentDialog.vue')['default']
     ElAlert: typeof import('element-plus/es')['ElAlert']
@@ -52,11 +54,17 @@ declare module 'vue' {
     ElTimelineItem: typeof import('element-plus/es')['ElTimelineItem']
     ElTree: typeof import('element-plus/es')['ElTree']
     ExportButton: typeof import('./components/ExportButton.vue')['default']
+    FilterBar: typeof import('./components/FilterBar.vue')['default']
+    FormDialog: typeof import('./components/FormDialog.vue')['default']
+    OpinionTimeline: typeof import('./components/OpinionTimeline.vue')['default']
+    PagedTable: typeof import('./components/PagedTable.vue')['default']
+    PageHead: typeof import('./components/PageHead.vue')['default']
     PasswordForm: typeof import('./components/PasswordForm.vue')['default']
     PdfPreview: typeof import('./components/PdfPreview.vue')['default']
     ResetPasswordDialog: typeof import('./components/ResetPasswordDialog.vue')['default']
     RouterLink: typeof import('vue-router')['RouterLink']
     RouterView: typeof import('vue-router')['RouterView']
+    SectionCard: typeof import('./components/SectionCard.vue')['default']
     TodoChart: typeof import('./components/TodoChart.vue')['default']
     UserDialog: typeof import('./components/UserDialog.vue')['default']
   }
