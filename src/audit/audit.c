@@ -6,44 +6,88 @@
 #include "core/timeutil.h"
 
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
 static const char zero_hash[] = "0000000000000000000000000000000000000000000000000000000000000000";
 
+#define INT_TEXT_MAX 24 /* the decimal digits of an int64_t, with its sign */
+
+/* v in decimal at the end of buf; returns where it starts (its length: INT_TEXT_MAX - that). */
+static size_t int_text(int64_t v, char buf[INT_TEXT_MAX])
+{
+	size_t i = INT_TEXT_MAX;
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+	do
+		buf[--i] = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		buf[--i] = '-';
+	return i;
+}
+
+/* "<decimal length>:<bytes>;" without printf: an audit row is canonicalised on every write. */
+static void canon_bytes(struct buf *b, const char *s, size_t n)
+{
+	char tmp[INT_TEXT_MAX];
+	size_t at = int_text((int64_t)n, tmp);
+
+	buf_add(b, tmp + at, INT_TEXT_MAX - at);
+	buf_addc(b, ':');
+	buf_add(b, s, n);
+	buf_addc(b, ';');
+}
+
 static void canon_field(struct buf *b, const char *s)
 {
 	s = s ? s : "";
-	buf_addf(b, "%zu:", strlen(s));
-	buf_adds(b, s);
-	buf_addc(b, ';');
+	canon_bytes(b, s, strlen(s));
 }
 
 static void canon_int(struct buf *b, int64_t v)
 {
-	char tmp[24];
+	char tmp[INT_TEXT_MAX];
+	size_t at = int_text(v, tmp);
 
-	snprintf(tmp, sizeof tmp, "%lld", (long long)v);
-	canon_field(b, tmp);
+	canon_bytes(b, tmp + at, INT_TEXT_MAX - at);
+}
+
+/* The SM3 implementation, fetched once per process: the implicit fetch of EVP_sm3() on every
+ * EVP_DigestInit_ex was most of the cost of a digest. */
+static pthread_once_t sm3_once = PTHREAD_ONCE_INIT;
+static const EVP_MD *sm3_md;
+
+static void sm3_fetch(void)
+{
+	sm3_md = EVP_MD_fetch(NULL, "SM3", NULL);
+	if (sm3_md == NULL)
+		sm3_md = EVP_sm3();
 }
 
 static int sm3_chain(const char *prev, const struct buf *canon, char out[AUDIT_HASH_HEX],
                      struct err *e)
 {
+	static const char hex[] = "0123456789abcdef";
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	const EVP_MD *sm3 = EVP_sm3();
+	EVP_MD_CTX *ctx;
 	int ok;
 
-	ok = ctx && sm3 && EVP_DigestInit_ex(ctx, sm3, NULL) &&
+	pthread_once(&sm3_once, sm3_fetch);
+	ctx = EVP_MD_CTX_new();
+	ok = ctx && sm3_md && EVP_DigestInit_ex(ctx, sm3_md, NULL) &&
 	     EVP_DigestUpdate(ctx, prev, strlen(prev)) &&
 	     EVP_DigestUpdate(ctx, canon->data, canon->len) && EVP_DigestFinal_ex(ctx, md, &mdlen);
 	EVP_MD_CTX_free(ctx);
 	if (!ok || mdlen != 32)
 		return err_internal(e, "SM3 digest unavailable");
-	for (unsigned i = 0; i < mdlen; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	for (unsigned i = 0; i < mdlen; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 15];
+	}
+	out[2 * mdlen] = '\0';
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 #include "core/log.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,17 +125,105 @@ static int run_cached(struct db *db, const char *sql, struct err *e)
 }
 
 /*
- * SQLite has one writer at a time. Threads of this process queue on a mutex rather than on
- * SQLite's busy handler, which sleeps in growing steps and gave writers a 1 s tail under load;
- * other processes (the CLI, a second server) still meet the busy timeout.
+ * Writers. SQLite has one writer at a time. Threads of this process queue on writer_lock rather
+ * than on SQLite's busy handler, which sleeps in growing steps and gave writers a 1 s tail under
+ * load; other processes (the CLI, a second server) still meet the busy timeout.
+ *
+ * Group commit (db_group_begin/db_group_end, db.h): the server's write requests share one
+ * transaction on one writer connection, each in a savepoint of its own. A request that is done
+ * while other threads queue for writer_lock leaves the transaction open for them and sleeps until
+ * a later member commits it; the last one (nobody queued, or DB_GROUP_MAX members) commits for
+ * all and wakes them. One fsync thus makes several requests durable, and each is answered only
+ * after the commit that holds its work.
+ *
+ * Invariant: whoever unlocks writer_lock while a batch is open either leaves a queued thread
+ * behind (who will join or commit it) or commits it first (writer_unlock). A db_begin() on any
+ * other connection commits an open batch before it begins, so no thread ever waits on SQLite's
+ * lock held by a batch of this process.
  */
 static pthread_mutex_t writer_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t group_done = PTHREAD_COND_INITIALIZER;
+static atomic_int writer_queue; /* threads waiting for writer_lock */
+
+/* A request whose work is in the open batch, waiting for its commit (on its stack). */
+struct group_member {
+	struct group_member *next;
+	bool done;
+	int rc;
+	struct err e;
+};
+
+static struct {
+	struct db *db;                 /* the writer connection of db_thread_setup()'s store */
+	bool open;                     /* its transaction is open */
+	int members;                   /* requests whose savepoints ended in it */
+	struct group_member *sleeping; /* those waiting for its commit */
+} grp;
+
+static void writer_lock_acquire(void)
+{
+	atomic_fetch_add(&writer_queue, 1);
+	pthread_mutex_lock(&writer_lock);
+	atomic_fetch_sub(&writer_queue, 1);
+}
+
+/* Ends the open batch with outcome rc (e: why it failed) and wakes its members. */
+static void group_finish(int rc, const struct err *e)
+{
+	for (struct group_member *m = grp.sleeping; m; m = m->next) {
+		m->done = true;
+		m->rc = rc;
+		if (rc)
+			m->e = *e;
+	}
+	grp.sleeping = NULL;
+	grp.open = false;
+	grp.members = 0;
+	grp.db->in_tx = false;
+	pthread_cond_broadcast(&group_done);
+}
+
+/* Commits the open batch (writer_lock held). */
+static int group_commit(struct err *e)
+{
+	int rc;
+
+	if (!grp.open)
+		return 0;
+	rc = run_cached(grp.db, "COMMIT", e);
+	if (rc != 0 && grp.db->drv->in_tx(grp.db->conn)) {
+		struct err ignored = ERR_INIT;
+		run_cached(grp.db, "ROLLBACK", &ignored);
+	}
+	group_finish(rc, e);
+	return rc;
+}
+
+/* SQLite rolls a whole transaction back on some errors (disk full, I/O): the batch is lost. */
+static int group_check_alive(struct err *e)
+{
+	if (grp.db->drv->in_tx(grp.db->conn))
+		return 0;
+	err_set(e, ERR_UNAVAILABLE, "写入失败（数据库事务已中止），请重试");
+	group_finish(-1, e);
+	return -1;
+}
+
+static void writer_unlock(void)
+{
+	if (grp.open && atomic_load(&writer_queue) == 0) {
+		struct err e = ERR_INIT;
+		if (group_commit(&e))
+			log_error("group commit failed: %s", e.msg);
+	}
+	pthread_mutex_unlock(&writer_lock);
+}
 
 static void release_writer(struct db *db)
 {
 	if (db->holds_writer) {
 		db->holds_writer = false;
-		pthread_mutex_unlock(&writer_lock);
+		writer_unlock();
 	}
 }
 
@@ -143,8 +232,12 @@ int db_begin(struct db *db, struct err *e)
 	if (db->in_tx)
 		return err_internal(e, "nested transaction");
 	if (db->drv->engine == DB_SQLITE) {
-		pthread_mutex_lock(&writer_lock);
+		struct err batch = ERR_INIT;
+		writer_lock_acquire();
 		db->holds_writer = true;
+		/* the batch's members are told if this fails; our own transaction is unaffected */
+		if (grp.open && group_commit(&batch))
+			log_error("group commit failed: %s", batch.msg);
 	}
 	if (run_cached(db, db->drv->begin_write_sql, e) != 0) {
 		release_writer(db);
@@ -186,6 +279,91 @@ void db_rollback(struct db *db)
 	run_cached(db, "ROLLBACK", &ignored);
 	db->in_tx = false;
 	release_writer(db);
+}
+
+static char *thread_uri;
+
+int db_group_begin(struct db **out, struct err *e)
+{
+	const struct db_driver *drv = thread_uri ? driver_for(thread_uri) : NULL;
+
+	*out = NULL;
+	if (drv == NULL || drv->engine != DB_SQLITE) {
+		/* no store set up for threads, or an engine that groups commits itself */
+		if ((*out = db_thread(e)) == NULL)
+			return -1;
+		return db_begin(*out, e);
+	}
+	writer_lock_acquire();
+	if (grp.db == NULL && (grp.db = db_open(thread_uri, e)) == NULL)
+		goto fail;
+	if (!grp.open) {
+		if (run_cached(grp.db, grp.db->drv->begin_write_sql, e) != 0)
+			goto fail;
+		grp.open = true;
+	}
+	if (run_cached(grp.db, "SAVEPOINT request", e) != 0) {
+		group_check_alive(e);
+		goto fail;
+	}
+	grp.db->in_tx = true;
+	*out = grp.db;
+	return 0;
+fail:
+	writer_unlock();
+	return -1;
+}
+
+/* Ends the request's savepoint: its changes stay (keep) or go; 0 or -1 with e. */
+static int group_end_savepoint(bool keep, struct err *e)
+{
+	struct err ignored = ERR_INIT;
+	int rc = keep ? run_cached(grp.db, "RELEASE request", e) : 0;
+
+	if (!keep || rc != 0) {
+		run_cached(grp.db, "ROLLBACK TO request", &ignored);
+		run_cached(grp.db, "RELEASE request", &ignored);
+	}
+	return rc;
+}
+
+int db_group_end(struct db *db, bool keep, struct err *e)
+{
+	struct group_member me = {.next = NULL, .done = false, .rc = 0, .e = ERR_INIT};
+	int rc;
+
+	if (db != grp.db || db == NULL) { /* db_group_begin's fallback: a plain transaction */
+		if (keep)
+			return db_commit(db, e);
+		db_rollback(db);
+		return 0;
+	}
+	db->in_tx = false;
+	rc = group_end_savepoint(keep, e);
+	if (group_check_alive(rc ? &(struct err)ERR_INIT : e) != 0) {
+		if (rc == 0)
+			rc = -1;
+		goto out;
+	}
+	grp.members++;
+	if (atomic_load(&writer_queue) > 0 && grp.members < DB_GROUP_MAX) {
+		/* someone queued joins this batch or commits it: wait for that commit */
+		me.next = grp.sleeping;
+		grp.sleeping = &me;
+		while (!me.done)
+			pthread_cond_wait(&group_done, &writer_lock);
+		pthread_mutex_unlock(&writer_lock);
+		if (me.rc == 0)
+			return rc;
+		if (rc == 0)
+			*e = me.e;
+		return -1;
+	}
+	if (group_commit(rc ? &(struct err)ERR_INIT : e) != 0 && rc == 0)
+		rc = -1;
+out:
+	pthread_mutex_unlock(&writer_lock);
+	return rc;
 }
 
 bool db_in_tx(const struct db *db)
@@ -484,7 +662,6 @@ int db_migrate(struct db *db, struct err *e)
 
 /* Per-thread connections */
 
-static char *thread_uri;
 static _Thread_local struct db *thread_db;
 static pthread_mutex_t thread_dbs_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct db *thread_dbs[64]; /* every connection db_thread() opened, for shutdown */
@@ -518,4 +695,13 @@ void db_thread_close_all(void)
 	thread_db_count = 0;
 	pthread_mutex_unlock(&thread_dbs_lock);
 	thread_db = NULL;
+	pthread_mutex_lock(&writer_lock);
+	if (grp.open) {
+		struct err e = ERR_INIT;
+		if (group_commit(&e))
+			log_error("group commit at shutdown failed: %s", e.msg);
+	}
+	db_close(grp.db);
+	grp.db = NULL;
+	pthread_mutex_unlock(&writer_lock);
 }

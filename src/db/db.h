@@ -14,7 +14,16 @@
  *
  * Transactions: db_begin() opens a write transaction (SQLite: BEGIN IMMEDIATE, so writers queue on
  * the busy timeout instead of failing on upgrade); db_begin_read() a read snapshot. Nesting is an
- * error. db_rollback() never fails.
+ * error. db_rollback() never fails. Within one process, SQLite writers queue on a process mutex
+ * (the writer lock) taken by db_begin() and released by db_commit()/db_rollback().
+ *
+ * Group commit (the server's write requests): db_group_begin() gives the caller the store's
+ * writer connection inside a transaction shared with other concurrent callers, in a savepoint of
+ * its own; db_group_end() ends that savepoint and returns only once the shared transaction has
+ * committed (synchronous=FULL: durable), so an answer sent after it is never lost. A caller that
+ * ends its savepoint with keep = false loses only its own changes. If the shared commit fails,
+ * every member's db_group_end() fails (their changes are gone). One fsync thus serves several
+ * requests; a request waits for at most DB_GROUP_MAX - 1 others.
  */
 #ifndef JW_DB_H
 #define JW_DB_H
@@ -52,6 +61,20 @@ int db_begin_read(struct db *db, struct err *e);
 int db_commit(struct db *db, struct err *e);
 void db_rollback(struct db *db);
 bool db_in_tx(const struct db *db);
+
+#define DB_GROUP_MAX 64 /* requests committed together at most */
+
+/*
+ * Begins a request's part of the shared write transaction of the store set by db_thread_setup():
+ * *db is the writer connection, to be used by the caller only until db_group_end() (and by no
+ * other thread meanwhile: the caller holds the writer lock). Without a SQLite store set up for
+ * threads it falls back to db_begin() on db_thread(). Nested use is an error.
+ */
+int db_group_begin(struct db **db, struct err *e);
+/* Ends the request's savepoint, keeping its changes or rolling back to it, and waits until the
+ * transaction holding them has committed: 0, or -1 with e when that commit (or keeping the
+ * changes) failed. Always releases the writer lock. */
+int db_group_end(struct db *db, bool keep, struct err *e);
 
 struct db_stmt *db_prepare(struct db *db, const char *sql, struct err *e);
 int db_bind_text(struct db_stmt *st, int n, const char *s); /* NULL binds NULL */
@@ -94,7 +117,8 @@ int db_backup(struct db *db, const char *out_path, struct err *e);
 /* The connection of the calling server thread, opened on first use from db_thread_uri(). */
 void db_thread_setup(const char *uri);
 struct db *db_thread(struct err *e);
-/* Closes every per-thread connection; call only after the threads that used them stopped. */
+/* Closes every per-thread connection and the group writer connection (committing an open batch);
+ * call only after the threads that used them stopped. */
 void db_thread_close_all(void);
 
 /* Connection hooks run on every new connection (e.g. registering the search tokenizer).

@@ -28,6 +28,8 @@ struct db_driver {
 	int64_t (*col_int)(void *stmt, int i);
 	double (*col_double)(void *stmt, int i);
 	int64_t (*changes)(void *conn);
+	/* a transaction is open (SQLite rolls one back by itself after some errors) */
+	bool (*in_tx)(void *conn);
 	int (*backup)(void *conn, const char *out_path, struct err *e);
 	const char *begin_write_sql;
 };

@@ -2,6 +2,13 @@
  * router.c - from a matched route to an answer: authentication, CSRF, password-change gate,
  * roles, JSON body, transaction and audit row. The order of checks is the security policy:
  * 404/405 before 401 would leak the route list only, which is public anyway.
+ *
+ * Transactions: a GET runs in a read snapshot of the thread's connection. A state change runs,
+ * from authentication to its audit row, in its own savepoint of the write transaction that
+ * concurrent state changes share (db_group_begin/db_group_end, db.h: group commit); r->db is then
+ * the store's writer connection, valid until the savepoint ends. A failure rolls back to the
+ * savepoint (only this request's changes go) and its trace is written in a savepoint of its own.
+ * The answer is queued only after the shared transaction committed.
  */
 #include "http/http_private.h"
 #include "audit/audit.h"
@@ -218,20 +225,34 @@ static void audit_request(struct rctx *c, const struct err *failure)
 		log_error("audit append failed for %s: %s", a.action, e.msg);
 }
 
-/* A trace in a transaction of its own: failed state changes, and audited reads (failure NULL). */
+/* A trace in a savepoint of its own: failed state changes, and audited reads (failure NULL). */
 static void audit_failure(struct rctx *c, const struct err *failure)
 {
+	struct db *thread_db = c->req.db;
 	struct err e = ERR_INIT;
 
-	if (db_begin(c->req.db, &e) == 0) {
+	if (db_group_begin(&c->req.db, &e) == 0) {
 		audit_request(c, failure);
-		if (db_commit(c->req.db, &e))
+		if (db_group_end(c->req.db, true, &e))
 			log_error("audit commit failed: %s", e.msg);
+	} else {
+		log_error("audit begin failed: %s", e.msg);
 	}
+	c->req.db = thread_db;
+}
+
+/* Ends a state change's savepoint (keep or roll back to it) and waits for the shared commit;
+ * r->db is the thread's connection again afterwards. */
+static int end_write(struct rctx *c, struct db *thread_db, bool keep, struct err *e)
+{
+	int rc = db_group_end(c->req.db, keep, e);
+
+	c->req.db = thread_db;
+	return rc;
 }
 
 /* Runs the handler inside the transaction dispatch() opened; commits with the audit row. */
-static int run_handler(struct rctx *c, struct err *e)
+static int run_handler(struct rctx *c, struct db *thread_db, struct err *e)
 {
 	struct req *r = &c->req;
 	bool write = !is_read(r->method);
@@ -239,21 +260,26 @@ static int run_handler(struct rctx *c, struct err *e)
 	int rc;
 
 	rc = r->route->handler(r, e);
-	if (!write && rc == 0 && (r->route->flags & ROUTE_AUDIT_READ)) {
-		/* the read snapshot cannot write: commit it, then trace the read on its own */
+	if (!write) {
+		if (rc != 0) {
+			db_rollback(r->db);
+			return -1;
+		}
+		/* a read snapshot cannot write: commit it, then trace an audited read apart */
 		if (db_commit(r->db, e) != 0)
 			return -1;
-		audit_failure(c, NULL);
+		if (r->route->flags & ROUTE_AUDIT_READ)
+			audit_failure(c, NULL);
 		return 0;
 	}
 	if (rc == 0 || r->commit_on_error) {
 		if (audit)
 			audit_request(c, rc == 0 ? NULL : e);
-		if (db_commit(r->db, rc == 0 ? e : &(struct err)ERR_INIT) != 0)
+		if (end_write(c, thread_db, true, rc == 0 ? e : &(struct err)ERR_INIT) != 0)
 			return -1;
 		return rc;
 	}
-	db_rollback(r->db);
+	end_write(c, thread_db, false, &(struct err)ERR_INIT);
 	if (audit)
 		audit_failure(c, e);
 	return -1;
@@ -306,7 +332,8 @@ int dispatch(struct server_state *s, struct rctx *c, struct err *e)
 {
 	struct req *r = &c->req;
 	const struct route_ref *ref;
-	bool path_known;
+	struct db *thread_db;
+	bool path_known, read;
 	int rc;
 
 	ref = find_route(s, c, &path_known);
@@ -320,22 +347,29 @@ int dispatch(struct server_state *s, struct rctx *c, struct err *e)
 		return err_set(e, ERR_METHOD, "此地址不支持 %s 方法", c->method);
 	}
 	r->route = ref->route;
-	r->db = db_thread(e);
+	r->db = thread_db = db_thread(e);
 	if (r->db == NULL)
 		return -1;
-	/* One transaction from authentication to the audit row: a read snapshot for GET, the
-	 * write lock for changes (SQLite: BEGIN IMMEDIATE, writers queue instead of failing). */
-	if ((is_read(r->method) ? db_begin_read(r->db, e) : db_begin(r->db, e)) != 0)
+	/* One transaction from authentication to the audit row: a read snapshot for GET, a
+	 * savepoint of the shared write transaction for changes (writers queue, then commit in
+	 * groups: db_group_begin). */
+	read = is_read(r->method);
+	if ((read ? db_begin_read(r->db, e) : db_group_begin(&r->db, e)) != 0) {
+		r->db = thread_db;
 		return -1;
+	}
 	if (authenticate(c, e) || authorise(c, e) || parse_body(c, e)) {
-		db_rollback(r->db);
+		if (read)
+			db_rollback(r->db);
+		else
+			end_write(c, thread_db, false, &(struct err)ERR_INIT);
 		finish_session(c);
 		/* refused sign-ins and CSRF failures on state changes are worth a trace */
-		if (!is_read(r->method) && !(r->route->flags & ROUTE_NO_AUDIT))
+		if (!read && !(r->route->flags & ROUTE_NO_AUDIT))
 			audit_failure(c, e);
 		return -1;
 	}
-	rc = run_handler(c, e);
+	rc = run_handler(c, thread_db, e);
 	finish_session(c);
 	if (rc != 0 && e->kind == ERR_NONE)
 		err_internal(e, "handler for %s returned -1 without an error", r->route->pattern);

@@ -286,6 +286,18 @@ static int fts_insert_stored(struct db *db, int64_t rowid, struct err *e)
 	return rc < 0 ? -1 : 0;
 }
 
+/*
+ * A batch's segments are written without FTS5's automatic merging (automerge 0), then merging is
+ * switched back on (FTS5's default level, 4). Automerge spends work after every segment written
+ * on merging the newest ones into bigger ones; in a bulk load that work is repeated batch after
+ * batch and bought nothing: importing the library corpus left 7 segments with it and 6 without,
+ * and cost 20 % more CPU (bench/import/README.md). crisismerge still bounds the segments of a
+ * level, and later single-row writes merge as before. The batch's pending postings are written
+ * out (a savepoint makes FTS5 flush) while automerge is 0, not at the commit.
+ */
+#define FTS_BULK_MERGE_OFF "INSERT INTO search_fts (search_fts, rank) VALUES ('automerge', 0)"
+#define FTS_BULK_MERGE_ON  "INSERT INTO search_fts (search_fts, rank) VALUES ('automerge', 4)"
+
 int search_bulk_end(struct db *db, struct err *e)
 {
 	size_t i;
@@ -293,10 +305,14 @@ int search_bulk_end(struct db *db, struct err *e)
 
 	if (!bulk_on(db))
 		return 0;
-	if (bulk.n > 0) /* qsort(NULL, 0, ...) is undefined */
+	if (bulk.n > 0) { /* qsort(NULL, 0, ...) is undefined */
 		qsort(bulk.rowids, bulk.n, sizeof *bulk.rowids, cmp_i64);
+		rc = db_execf(db, e, FTS_BULK_MERGE_OFF, "") < 0 ? -1 : 0;
+	}
 	for (i = 0; i < bulk.n && rc == 0; i++)
 		rc = fts_insert_stored(db, bulk.rowids[i], e);
+	if (bulk.n > 0 && rc == 0)
+		rc = db_exec(db, "SAVEPOINT bulk; RELEASE bulk; " FTS_BULK_MERGE_ON, e);
 	bulk.db = NULL;
 	bulk.n = 0;
 	return rc;
@@ -501,9 +517,11 @@ int search_index_rebuild_if_empty(struct db *db, struct err *e)
 		nids = 0;
 		while ((rc = db_step(st, e)) == DB_ROW) {
 			if (nids == cap) {
+				int64_t *grown;
 				cap = cap ? cap * 2 : 256;
-				if ((ids = realloc(ids, cap * sizeof *ids)) == NULL)
+				if ((grown = realloc(ids, cap * sizeof *ids)) == NULL)
 					abort();
+				ids = grown;
 			}
 			ids[nids++] = db_col_int(st, 0);
 		}

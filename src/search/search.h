@@ -111,6 +111,8 @@ int search_index_put(struct db *db, const char *kind, int64_t id, const struct s
  * import in random date order would write a tiny segment per document (and merge them again).
  * Searches inside the batch do not see the queued entries. search_bulk_end() must run before the
  * commit; after a rollback, search_bulk_begin(NULL) (or the next batch's begin) forgets the queue.
+ * search_bulk_end() also writes the batch's postings out itself (a savepoint), with FTS5's
+ * automatic merging off, and sets it back to FTS5's default (automerge 4) afterwards.
  * One batch per thread at a time.
  */
 void search_bulk_begin(struct db *db);
