@@ -5,6 +5,7 @@
 #include "db/db_driver.h"
 #include "core/log.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
@@ -25,12 +26,26 @@ static int fail(sqlite3 *h, struct err *e, const char *what)
 	return err_internal(e, "sqlite %s: %s (%d)", what, sqlite3_errmsg(h), code);
 }
 
+/*
+ * Process-wide settings, before SQLite initialises (the first open). Memory statistics off: with
+ * them on, every sqlite3_malloc/free takes one global mutex, which all server threads contended
+ * for (about 26k instructions of a 160k GET /api/v1/me, callgrind). We never read the statistics.
+ */
+static pthread_once_t sq_config_once = PTHREAD_ONCE_INIT;
+
+static void sq_config(void)
+{
+	if (sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) != SQLITE_OK)
+		log_warn("sqlite: memory statistics stay on (SQLite was initialised before)");
+}
+
 static void *sq_open(const char *uri, struct err *e)
 {
 	sqlite3 *h = NULL;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
 	char *msg = NULL;
 
+	pthread_once(&sq_config_once, sq_config);
 	if (sqlite3_open_v2(uri, &h, flags, NULL) != SQLITE_OK) {
 		err_set(e, ERR_INTERNAL, "无法打开数据库 %s：%s", uri, h ? sqlite3_errmsg(h) : "");
 		sqlite3_close(h);
