@@ -43,4 +43,8 @@ run() { # label token query
 run "office, state=handling&year=2025" "$clerk" "state=handling&year=2025&limit=20"
 run "office, state=archivable&year=2025" "$clerk" "state=archivable&year=2025&limit=20"
 run "staff (acl), state=archivable&year=2025" "$staff" "state=archivable&year=2025&limit=20"
+run "staff (acl), state=handling&year=2025" "$staff" "state=handling&year=2025&limit=20"
+run "staff (acl), state=archivable&year=2016" "$staff" "state=archivable&year=2016&limit=20"
+run "staff (acl), state=handling (no year)" "$staff" "state=handling&limit=20"
+run "staff (acl), no filter" "$staff" "limit=20"
 run "office, year=2025 (no state)" "$clerk" "year=2025&limit=20"

@@ -909,7 +909,6 @@ static int count_cached(struct dctx *c, struct qb *q, int64_t *total, struct err
 	bool found, cacheable = n > 0 && (size_t)n < sizeof key &&
 	                        qb_key(q, key + n, sizeof key - (size_t)n);
 	struct db_stmt *st;
-	struct count_slot *slot;
 	int step;
 
 	if (cacheable &&
@@ -930,7 +929,7 @@ static int count_cached(struct dctx *c, struct qb *q, int64_t *total, struct err
 	if (step < 0)
 		return -1;
 	if (cacheable && gen >= 0) {
-		slot = &count_cache[count_next++ % COUNT_CACHE_SLOTS];
+		struct count_slot *slot = &count_cache[count_next++ % COUNT_CACHE_SLOTS];
 		slot->gen = gen;
 		slot->total = *total;
 		memcpy(slot->key, key, sizeof key);
@@ -970,6 +969,12 @@ int incoming_list_text(struct dctx *c, const struct incoming_filter *f, struct b
 	docs_qb_visible(&q, c->who, DOC_KIND_INCOMING, f->mine);
 	if (count_cached(c, &q, total, e))
 		goto out;
+	/* the total is exact (same snapshot): a page past it has no rows, no need to look */
+	if (*total <= f->offset) {
+		buf_adds(items, "[]");
+		rc = 0;
+		goto out;
+	}
 	st = qb_prepare(&q, c->db, "SELECT " IN_COLS " FROM incoming_doc d",
 	                " ORDER BY d.id DESC LIMIT $L OFFSET $O", f->limit, f->offset, e);
 	if (st == NULL)

@@ -890,6 +890,12 @@ int outgoing_list_text(struct dctx *c, const struct outgoing_filter *f, struct b
 	db_reset(st);
 	if (step < 0)
 		goto out;
+	/* the total is exact (same snapshot): a page past it has no rows, no need to look */
+	if (*total <= f->offset) {
+		buf_adds(items, "[]");
+		rc = 0;
+		goto out;
+	}
 	st = qb_prepare(&q, c->db, "SELECT " OUT_COLS " FROM outgoing_doc d",
 	                " ORDER BY d.id DESC LIMIT $L OFFSET $O", f->limit, f->offset, e);
 	if (st == NULL)
