@@ -14,6 +14,7 @@ declare module 'vue' {
     ActionToolbar: typeof import('./components/ActionToolbar.vue')['default']
     AttachmentList: typeof import('./components/AttachmentList.vue')['default']
     CalendarFeeds: typeof import('./components/CalendarFeeds.vue')['default']
+    DateRangeInput: typeof import('./components/DateRangeInput.vue')['default']
     DepartmentDialog: typeof import('./components/DepartmentDialog.vue')['default']
     ElAlert: typeof import('element-plus/es')['ElAlert']
     ElButton: typeof import('element-plus/es')['ElButton']
@@ -53,9 +54,12 @@ declare module 'vue' {
     ElTimeline: typeof import('element-plus/es')['ElTimeline']
     ElTimelineItem: typeof import('element-plus/es')['ElTimelineItem']
     ElTree: typeof import('element-plus/es')['ElTree']
+    ErrorResult: typeof import('./components/ErrorResult.vue')['default']
     ExportButton: typeof import('./components/ExportButton.vue')['default']
     FilterBar: typeof import('./components/FilterBar.vue')['default']
+    FormActions: typeof import('./components/FormActions.vue')['default']
     FormDialog: typeof import('./components/FormDialog.vue')['default']
+    ListLayout: typeof import('./components/ListLayout.vue')['default']
     OpinionTimeline: typeof import('./components/OpinionTimeline.vue')['default']
     PagedTable: typeof import('./components/PagedTable.vue')['default']
     PageHead: typeof import('./components/PageHead.vue')['default']
@@ -67,6 +71,7 @@ declare module 'vue' {
     SectionCard: typeof import('./components/SectionCard.vue')['default']
     TodoChart: typeof import('./components/TodoChart.vue')['default']
     UserDialog: typeof import('./components/UserDialog.vue')['default']
+    YearSelect: typeof import('./components/YearSelect.vue')['default']
   }
   export interface GlobalDirectives {
     vLoading: typeof import('element-plus/es')['ElLoadingDirective']

@@ -45,12 +45,10 @@ export interface Attachment {
   kind: string
 }
 
-export interface IncomingRow {
+// What a row of either register carries: its kind, 密级, 紧急程度, state and version.
+interface DocRowBase {
   id: number
-  number: string
   title: string
-  from_org: string
-  from_number: string
   doc_type: string
   doc_type_name: string
   secrecy: string
@@ -59,17 +57,23 @@ export interface IncomingRow {
   secrecy_mark: string
   urgency: string
   urgency_name: string
+  state: string
+  state_name: string
+  version: number
+  year: number
+}
+
+export interface IncomingRow extends DocRowBase {
+  number: string
+  from_org: string
+  from_number: string
   copies: number
   pages: number
   received_date: string
   due_date: string | null
-  state: string
-  state_name: string
   overdue: boolean
   main_department: Ref | null
-  version: number
   source: string
-  year: number
 }
 
 export interface Assignment {
@@ -128,24 +132,12 @@ export interface IncomingAction {
   method?: string
 }
 
-export interface OutgoingRow {
-  id: number
+export interface OutgoingRow extends DocRowBase {
   number: string | null
-  title: string
-  doc_type: string
-  doc_type_name: string
-  secrecy: string
-  secrecy_name: string
-  secrecy_years: number
-  secrecy_mark: string
-  urgency: string
-  urgency_name: string
   direction: string
   direction_name: string
   department: Ref
   drafter: Ref
-  state: string
-  state_name: string
   main_to: string
   copy_to: string
   print_copies: number
@@ -154,8 +146,6 @@ export interface OutgoingRow {
   sign_date: string | null
   printed_date: string | null
   body_version: number
-  version: number
-  year: number
   updated_at: string
 }
 
