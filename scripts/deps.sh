@@ -11,7 +11,7 @@ libopencc-dev opencc libicu-dev libcairo2-dev libpango1.0-dev zlib1g-dev libmagi
 fonts-noto-cjk fonts-arphic-ukai texlive-lang-chinese"
 
 CHECK_PKGS="libcmocka-dev poppler-utils chromium wrk nginx-light postgresql python3 curl
-libreoffice-calc-nogui"
+libreoffice-calc-nogui clang libclang-rt-14-dev"
 
 want="$RUN_PKGS"
 [ "${1:-run}" = check ] && want="$RUN_PKGS $CHECK_PKGS"

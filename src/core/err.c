@@ -1,9 +1,33 @@
 #include "core/err.h"
 #include "core/log.h"
+#include "core/utf8.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+
+/*
+ * Messages and fields quote user text cut to a byte count ("%.60s", ERR_MSG_MAX, ERR_FIELD_MAX).
+ * A cut inside a character would leave invalid UTF-8, which jansson refuses: the HTTP layer would
+ * have no error answer to send. Bytes that are not part of a whole character are dropped.
+ */
+static void keep_utf8(char *s)
+{
+	size_t len = strlen(s), i = 0, o = 0;
+	uint32_t cp;
+
+	while (i < len) {
+		int k = utf8_decode(s + i, len - i, &cp);
+		if (k < 0) {
+			i++;
+			continue;
+		}
+		memmove(s + o, s + i, (size_t)k);
+		o += (size_t)k;
+		i += (size_t)k;
+	}
+	s[o] = '\0';
+}
 
 static void vset(struct err *e, enum err_kind kind, const char *field, const char *fmt, va_list ap)
 {
@@ -12,6 +36,8 @@ static void vset(struct err *e, enum err_kind kind, const char *field, const cha
 	e->kind = kind;
 	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
 	snprintf(e->field, sizeof e->field, "%s", field ? field : "");
+	keep_utf8(e->msg);
+	keep_utf8(e->field);
 }
 
 int err_set(struct err *e, enum err_kind kind, const char *fmt, ...)

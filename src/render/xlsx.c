@@ -373,6 +373,13 @@ static int is_hex(unsigned char c)
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
+/* Is the character at s (n bytes left) written as Excel's _xHHHH_ escape by escape_one? */
+static int escaped_as_x(const unsigned char *s, size_t n)
+{
+	return (s[0] < 0x20 && s[0] != '\t' && s[0] != '\n' && s[0] != '\r') ||
+	       (n >= 3 && s[0] == 0xEF && s[1] == 0xBF && (s[2] == 0xBE || s[2] == 0xBF));
+}
+
 /*
  * The replacement of the special byte at s (n bytes left) into rep; *used = bytes of s it
  * stands for. Returns the length of rep, 0 to copy the byte as it is.
@@ -395,9 +402,10 @@ static size_t escape_one(const unsigned char *s, size_t n, char rep[8], size_t *
 	case '\r':
 		memcpy(rep, "&#13;", 5);
 		return 5;
-	case '_': /* a literal "_xHHHH_" keeps its underscore as _x005F_ */
+	case '_': /* a literal "_xHHHH_" keeps its underscore as _x005F_; so does "_xHHHH" before a
+	           * byte escaped as _x…_ below, whose '_' would complete the pattern */
 		if (n >= 7 && s[1] == 'x' && is_hex(s[2]) && is_hex(s[3]) && is_hex(s[4]) &&
-		    is_hex(s[5]) && s[6] == '_') {
+		    is_hex(s[5]) && (s[6] == '_' || escaped_as_x(s + 6, n - 6))) {
 			memcpy(rep, "_x005F_", 7);
 			return 7;
 		}

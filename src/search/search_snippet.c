@@ -118,6 +118,30 @@ static int cmp_range(const void *x, const void *y)
 	return p->a < q->a ? -1 : p->a > q->a;
 }
 
+/* Bytes of s from at that term (whitespace runs squeezed to one space) matches, a space of the
+ * term standing for any run of whitespace in s, as the tokenizer reads both; 0 if none. */
+static size_t match_len(const char *s, size_t len, size_t at, const char *term, size_t tlen)
+{
+	size_t i = at, j, run;
+	uint32_t cp = 0;
+	int n;
+
+	for (j = 0; j < tlen; j++) {
+		if (term[j] != ' ') {
+			if (i >= len || s[i] != term[j])
+				return 0;
+			i++;
+			continue;
+		}
+		for (run = i; i < len && class_at(s, len, i) == FTS_CJK_SPACE; i += (size_t)n)
+			if ((n = utf8_decode(s + i, len - i, &cp)) < 0)
+				return 0;
+		if (i == run)
+			return 0;
+	}
+	return i - at;
+}
+
 /* Every match of the terms in the normalised text, sorted, overlaps merged; count in *n. */
 static struct range *find_matches(const struct snippet_terms *t, const char *s, size_t len,
                                   size_t *n)
@@ -128,14 +152,21 @@ static struct range *find_matches(const struct snippet_terms *t, const char *s, 
 
 	*n = 0;
 	for (k = 0; k < t->n; k++) {
-		for (i = 0; i + t->len[k] <= len; i = (size_t)(p - s) + 1) {
-			p = memmem(s + i, len - i, t->s[k], t->len[k]);
+		/* the term up to its first space is found as it is, the rest by match_len */
+		const char *sp = memchr(t->s[k], ' ', t->len[k]);
+		size_t head = sp ? (size_t)(sp - t->s[k]) : t->len[k], mlen;
+
+		for (i = 0; i + head <= len; i = (size_t)(p - s) + 1) {
+			p = memmem(s + i, len - i, t->s[k], head);
 			if (p == NULL)
 				break;
+			mlen = match_len(s, len, (size_t)(p - s), t->s[k], t->len[k]);
+			if (mlen == 0)
+				continue;
 			if (t->word_start[k] && class_before(s, (size_t)(p - s)) == FTS_CJK_WORD)
 				continue;
 			if (t->word_end[k] &&
-			    class_at(s, len, (size_t)(p - s) + t->len[k]) == FTS_CJK_WORD)
+			    class_at(s, len, (size_t)(p - s) + mlen) == FTS_CJK_WORD)
 				continue;
 			if (*n == cap) {
 				cap = cap ? cap * 2 : 16;
@@ -143,7 +174,7 @@ static struct range *find_matches(const struct snippet_terms *t, const char *s, 
 					abort();
 			}
 			r[*n].a = (size_t)(p - s);
-			r[(*n)++].b = (size_t)(p - s) + t->len[k];
+			r[(*n)++].b = (size_t)(p - s) + mlen;
 		}
 	}
 	if (*n > 1)
