@@ -79,13 +79,24 @@ static enum MHD_Result queue_json(struct MHD_Connection *conn, int status, json_
 	return queue(conn, status, resp, c);
 }
 
+/* Never NULL: a message jansson refuses (err.c keeps messages valid UTF-8, but this is the last
+ * line before a NULL reaches json_emit) falls back to the kind's code and a fixed message. */
 json_t *error_json(const struct err *e)
 {
 	json_t *inner = json_pack("{s:s, s:s}", "code", err_code(e->kind), "message", e->msg);
+	json_t *j;
 
-	if (e->field[0])
-		json_object_set_new(inner, "field", json_string(e->field));
-	return json_pack("{s:o}", "error", inner);
+	if (inner == NULL)
+		inner =
+		    json_pack("{s:s, s:s}", "code", err_code(e->kind), "message", "请求无法处理");
+	if (inner && e->field[0]) {
+		json_t *field = json_string(e->field);
+		if (field)
+			json_object_set_new(inner, "field", field);
+	}
+	j = inner ? json_pack("{s:o}", "error", inner) : NULL;
+	return j ? j
+	         : json_pack("{s:{s:s, s:s}}", "error", "code", "internal", "message", "内部错误");
 }
 
 static enum MHD_Result queue_error(struct MHD_Connection *conn, const struct err *e, struct rctx *c)

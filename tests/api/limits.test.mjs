@@ -34,6 +34,8 @@ const badInputs = [
   ['overlong username', { body: { ...validUser, username: 'a'.repeat(33) } }, 422, 'validation_failed', 'username'],
   ['unknown field', { body: { ...validUser, is_admin: true } }, 422, 'validation_failed', 'is_admin'],
   ['NUL inside a string', { raw: '{"username":"a\\u0000b","name":"x","department_code":"BGS","roles":["staff"],"password":"Valid#2026x"}' }, 400, 'bad_request'],
+  // fuzz_json_body's finding: the message quoting this key was cut inside 检 and the server crashed
+  ['unknown key cut inside a character', { raw: JSON.stringify({ ...validUser, ['a'.repeat(59) + '检']: 1 }) }, 422, 'validation_failed'],
   ['body over 1 MiB', { raw: '{"name":"' + 'x'.repeat(BODY_MAX) + '"}' }, 413, 'payload_too_large'],
 ]
 

@@ -165,6 +165,23 @@ static void roles_parse(void **state)
 	assert_non_null(strstr(e.msg, "king"));
 }
 
+/* A message cut inside a character (the fuzz_json_body finding: "不支持的字段：%.60s" over a key of
+ * 59 ASCII bytes and one CJK character) stays valid UTF-8, so the error answer can be built. */
+static void err_messages_stay_utf8(void **state)
+{
+	struct err e = ERR_INIT;
+	char key[80];
+	size_t n;
+
+	memset(key, 'a', 59);
+	strcpy(key + 59, "检");
+	err_field(&e, ERR_VALIDATION, key, "不支持的字段：%.60s", key);
+	assert_int_equal(utf8_count(e.msg, strlen(e.msg), &n), 0);
+	assert_int_equal(utf8_count(e.field, strlen(e.field), &n), 0);
+	assert_non_null(strstr(e.msg, "不支持的字段：aaaa"));
+	assert_null(strstr(e.msg, "检"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -176,6 +193,7 @@ int main(void)
 	    cmocka_unit_test(argon2id_hash_and_verify),
 	    cmocka_unit_test(tokens_are_random_and_hashed),
 	    cmocka_unit_test(roles_parse),
+	    cmocka_unit_test(err_messages_stay_utf8),
 	};
 
 	if (sodium_init() < 0)
