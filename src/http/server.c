@@ -353,17 +353,22 @@ int server_run(const struct server_config *cfg, const struct module *const *modu
 	sigaddset(&sigs, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL); /* worker threads inherit the mask */
 	signal(SIGPIPE, SIG_IGN);
+	/* one option and its value(s) per line */
+	// clang-format off
 	d = MHD_start_daemon(
 	    MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL,
-	    on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+	    on_request, NULL,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, /* first: MHD logs through it from here on */
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 	    MHD_OPTION_THREAD_POOL_SIZE, cfg->threads ? cfg->threads : HTTP_THREADS_DEFAULT,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONN_MAX,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HTTP_CONN_PER_IP_MAX,
 	    MHD_OPTION_CONNECTION_TIMEOUT,
 	    cfg->idle_timeout_s ? cfg->idle_timeout_s : (unsigned)HTTP_IDLE_TIMEOUT_S,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_MHD_POOL_SIZE,
-	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
-	    NULL, MHD_OPTION_END);
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+	    MHD_OPTION_END);
+	// clang-format on
 	if (d == NULL) {
 		err_set(e, ERR_INTERNAL, "无法在 %s 上监听：%s", cfg->listen, strerror(errno));
 		goto out;
