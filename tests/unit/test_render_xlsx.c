@@ -363,8 +363,12 @@ static void test_large(void **state)
 	err_clear(&e);
 	big[XLSX_TEXT_MAX] = '\0';
 	assert_int_equal(xlsx_open(&w, path, "大表", wide, XLSX_COLS_MAX, &e), 0);
-	for (n = 0; n < 3000; n++)
+	/* the last row carries the longest cell (larger than the write buffers); the others are
+	 * short so that the sheet stays small enough to scan under ASan */
+	for (n = 0; n < 3000; n++) {
+		c[0].v.text = n == 2999 ? big : "定检发〔2026〕12号";
 		assert_int_equal(xlsx_row(w, c, &e), 0);
+	}
 	assert_int_equal(xlsx_rows(w), 3000);
 	assert_int_equal(xlsx_close(w, &e), 0);
 	sheet = zip_member(path, "xl/worksheets/sheet1.xml");
@@ -372,10 +376,12 @@ static void test_large(void **state)
 	assert_non_null(strstr(sheet, "<col min=\"64\" max=\"64\" width=\"8.7109375\""));
 	assert_non_null(strstr(sheet, "<autoFilter ref=\"A1:BL3001\"/>"));
 	assert_non_null(strstr(sheet, "<c r=\"BK3001\" t=\"inlineStr\">"));
-	for (n = 0, p = sheet; (p = strstr(p, "<row ")) != NULL; p++)
-		n++;
+	/* counted byte by byte: strstr in a loop is quadratic under ASan's interceptor */
+	for (n = 0, p = sheet; *p; p++)
+		if (p[0] == '<' && p[1] == 'r' && p[2] == 'o' && p[3] == 'w' && p[4] == ' ')
+			n++;
 	assert_int_equal(n, 3001);
-	/* every row's long cell is whole: 32767 escaped '<' between <t> and </t> */
+	/* the long cell is whole: 32767 escaped '<' between <t> and </t> */
 	p = strstr(sheet, "<c r=\"A3001\" t=\"inlineStr\"><is><t>");
 	assert_non_null(p);
 	p += strlen("<c r=\"A3001\" t=\"inlineStr\"><is><t>");
