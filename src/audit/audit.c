@@ -12,29 +12,10 @@
 
 static const char zero_hash[] = "0000000000000000000000000000000000000000000000000000000000000000";
 
-#define INT_TEXT_MAX 24 /* the decimal digits of an int64_t, with its sign */
-
-/* v in decimal at the end of buf; returns where it starts (its length: INT_TEXT_MAX - that). */
-static size_t int_text(int64_t v, char buf[INT_TEXT_MAX])
-{
-	size_t i = INT_TEXT_MAX;
-	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-
-	do
-		buf[--i] = (char)('0' + u % 10);
-	while ((u /= 10) != 0);
-	if (v < 0)
-		buf[--i] = '-';
-	return i;
-}
-
 /* "<decimal length>:<bytes>;" without printf: an audit row is canonicalised on every write. */
 static void canon_bytes(struct buf *b, const char *s, size_t n)
 {
-	char tmp[INT_TEXT_MAX];
-	size_t at = int_text((int64_t)n, tmp);
-
-	buf_add(b, tmp + at, INT_TEXT_MAX - at);
+	buf_add_int(b, (int64_t)n);
 	buf_addc(b, ':');
 	buf_add(b, s, n);
 	buf_addc(b, ';');
@@ -48,10 +29,9 @@ static void canon_field(struct buf *b, const char *s)
 
 static void canon_int(struct buf *b, int64_t v)
 {
-	char tmp[INT_TEXT_MAX];
-	size_t at = int_text(v, tmp);
+	char tmp[DEC_I64_MAX];
 
-	canon_bytes(b, tmp + at, INT_TEXT_MAX - at);
+	canon_bytes(b, tmp, dec_i64(tmp, v));
 }
 
 /* The SM3 implementation, fetched once per process: the implicit fetch of EVP_sm3() on every

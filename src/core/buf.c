@@ -44,6 +44,35 @@ void buf_addc(struct buf *b, char c)
 	buf_add(b, &c, 1);
 }
 
+size_t dec_u64(char *out, uint64_t v)
+{
+	char tmp[DEC_U64_MAX];
+	size_t n = 0, i;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	return n;
+}
+
+size_t dec_i64(char *out, int64_t v)
+{
+	if (v >= 0)
+		return dec_u64(out, (uint64_t)v);
+	out[0] = '-';
+	return 1 + dec_u64(out + 1, (uint64_t)0 - (uint64_t)v);
+}
+
+void buf_add_int(struct buf *b, int64_t v)
+{
+	char d[DEC_I64_MAX];
+
+	buf_add(b, d, dec_i64(d, v));
+}
+
 void buf_vaddf(struct buf *b, const char *fmt, va_list ap)
 {
 	va_list cp;

@@ -3,6 +3,7 @@
  * acknowledged write survives a power cut), $N placeholders bound by name.
  */
 #include "db/db_driver.h"
+#include "core/buf.h"
 #include "core/log.h"
 
 #include <pthread.h>
@@ -103,20 +104,12 @@ static void sq_finalize(void *st)
  * built by hand: every bind of every request comes here (snprintf was a tenth of a write). */
 static int param_index(sqlite3_stmt *st, int n)
 {
-	char name[SQLITE_PARAM_NAME_MAX], digits[12];
-	int nd = 0, k = 0;
-	unsigned u = n > 0 ? (unsigned)n : 0;
+	char name[SQLITE_PARAM_NAME_MAX];
 
 	if (n <= 0)
 		return 0;
-	do {
-		digits[nd++] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	name[k++] = '$';
-	while (nd > 0)
-		name[k++] = digits[--nd];
-	name[k] = '\0';
+	name[0] = '$';
+	name[1 + dec_u64(name + 1, (uint64_t)n)] = '\0';
 	return sqlite3_bind_parameter_index(st, name);
 }
 

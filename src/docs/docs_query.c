@@ -382,26 +382,10 @@ void jw_str(struct jw *w, const char *key, const char *v)
 		buf_add(w->b, "null", 4);
 }
 
-/* Decimal digits without printf (the list writes thousands of numbers a second). */
-static void add_int(struct buf *b, int64_t v)
-{
-	char d[24];
-	int i = sizeof d;
-	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-
-	do {
-		d[--i] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		d[--i] = '-';
-	buf_add(b, d + i, sizeof d - (size_t)i);
-}
-
 void jw_int(struct jw *w, const char *key, int64_t v)
 {
 	jw_key(w, key);
-	add_int(w->b, v);
+	buf_add_int(w->b, v);
 }
 
 void jw_bool(struct jw *w, const char *key, bool v)

@@ -9,6 +9,7 @@
  * no data descriptors are needed and every reader sees a plain ZIP.
  */
 #include "render/xlsx.h"
+#include "core/buf.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -458,29 +459,6 @@ static int is_xml_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-/* Digits of v at p; returns their number (at most 20). */
-static size_t fmt_u64(char *p, uint64_t v)
-{
-	char tmp[20];
-	size_t n = 0, i;
-
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (i = 0; i < n; i++)
-		p[i] = tmp[n - 1 - i];
-	return n;
-}
-
-static size_t fmt_i64(char *p, int64_t v)
-{
-	if (v >= 0)
-		return fmt_u64(p, (uint64_t)v);
-	*p = '-';
-	return 1 + fmt_u64(p + 1, -(uint64_t)v);
-}
-
 /* The fixed-point number v / 10^decimals, without trailing zeros after the point. */
 static size_t fmt_fixed(char *p, int64_t v, int decimals)
 {
@@ -492,7 +470,7 @@ static size_t fmt_fixed(char *p, int64_t v, int decimals)
 		scale *= 10;
 	if (v < 0)
 		p[n++] = '-';
-	n += fmt_u64(p + n, a / scale);
+	n += dec_u64(p + n, a / scale);
 	frac = a % scale;
 	if (frac == 0)
 		return n;
@@ -603,13 +581,13 @@ static int put_value_cell(struct xlsx_writer *w, size_t c, const char *rnum, siz
 	k += 4;
 	switch (w->types[c]) {
 	case XLSX_INT:
-		k += fmt_i64(p + k, cell->v.i);
+		k += dec_i64(p + k, cell->v.i);
 		break;
 	case XLSX_NUMBER:
 		k += fmt_double(p + k, cell->v.num);
 		break;
 	case XLSX_DATE:
-		k += fmt_i64(p + k, (int64_t)cell->v.days + EXCEL_EPOCH_DAYS);
+		k += dec_i64(p + k, (int64_t)cell->v.days + EXCEL_EPOCH_DAYS);
 		break;
 	case XLSX_DATETIME:
 		k += fmt_serial_time(p + k, cell->v.time);
@@ -628,7 +606,7 @@ static int put_row_start(struct xlsx_writer *w, size_t r, char rnum[24], size_t 
 {
 	char *p;
 
-	*rlen = fmt_u64(rnum, r);
+	*rlen = dec_u64(rnum, r);
 	if (xml_reserve(w, XML_PIECE_MAX, e))
 		return -1;
 	p = (char *)w->xml + w->xml_len;
